@@ -1,0 +1,1 @@
+"""The domain core: templates, resolver, AWS access, prices, sandbox. No Jupyter imports."""

@@ -1,0 +1,66 @@
+"""Settings shared by every front door, read from the environment (traitlets wrap these later)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, Field
+
+APP = "cws-jupyter"
+TRUTHY = {"1", "true", "yes", "on"}
+
+
+def _home_dir(kind: str) -> Path:
+    """A per-user folder; ``CWS_HOME`` roots them all in one place (tests, containers)."""
+    home = os.environ.get("CWS_HOME")
+    if home:
+        return Path(home) / kind
+    if kind == "config":
+        return Path(platformdirs.user_config_dir(APP))
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir(APP))
+    return Path(platformdirs.user_state_dir(APP))
+
+
+class Settings(BaseModel):
+    """What the core needs to know about its environment."""
+
+    region: str = Field("us-east-1", description="Default AWS region")
+    profile: str | None = Field(None, description="AWS profile (AWS_PROFILE)")
+    endpoint_url: str | None = Field(None, description="AWS endpoint override (AWS_ENDPOINT_URL)")
+    sandbox: bool = Field(False, description="Use the simulated AWS account (CWS_SANDBOX)")
+    template_path: list[Path] = Field(default_factory=list, description="CWS_TEMPLATE_PATH folders")
+    user_template_dir: Path = Field(default_factory=lambda: _home_dir("config") / "templates")
+    cache_dir: Path = Field(default_factory=lambda: _home_dir("cache"))
+    state_dir: Path = Field(default_factory=lambda: _home_dir("state"))
+    cache_ttl: int = Field(3600, ge=0, description="AMI lookup cache lifetime, seconds")
+    max_image_age_days: int = Field(365, ge=1, description="Warn when the chosen AMI is older")
+    extra_trusted_owners: list[str] = Field(default_factory=list)
+    region_fallbacks_file: Path | None = Field(None, description="YAML overriding the fallback map")
+    cross_region_workers: int = Field(16, ge=1, le=64)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Build settings from the process environment, then apply explicit overrides."""
+        env = os.environ
+        values: dict[str, object] = {
+            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            "profile": env.get("AWS_PROFILE") or None,
+            "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
+            "sandbox": env.get("CWS_SANDBOX", "").strip().lower() in TRUTHY,
+            "template_path": [Path(p) for p in env.get("CWS_TEMPLATE_PATH", "").split(":") if p],
+        }
+        if env.get("AMI_CACHE_TTL"):
+            values["cache_ttl"] = env["AMI_CACHE_TTL"]
+        if env.get("CWS_MAX_AMI_AGE_DAYS"):
+            values["max_image_age_days"] = env["CWS_MAX_AMI_AGE_DAYS"]
+        if env.get("CWS_TRUSTED_OWNERS"):
+            values["extra_trusted_owners"] = [
+                o.strip() for o in env["CWS_TRUSTED_OWNERS"].split(",") if o.strip()
+            ]
+        if env.get("CWS_REGION_FALLBACKS"):
+            values["region_fallbacks_file"] = Path(env["CWS_REGION_FALLBACKS"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(values)

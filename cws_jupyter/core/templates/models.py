@@ -1,0 +1,243 @@
+"""The workstation template format: pydantic models for ``Template`` and its ``AMIConfig``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .fields import (
+    AmiId,
+    Arch,
+    Architecture,
+    Duration,
+    FallbackStrategy,
+    InstanceType,
+    PackageManager,
+    Region,
+    Strategy,
+    check_owner,
+    duration_seconds,
+)
+
+#: AWS account ids of publishers the resolver trusts by default.
+TRUSTED_OWNERS: dict[str, str] = {
+    "099720109477": "Canonical",
+    "137112412989": "Amazon",
+    "amazon": "Amazon",
+    "898082745236": "AWS Deep Learning AMIs",
+}
+
+
+class Strict(BaseModel):
+    """Base for template parts: unknown keys are reported (as warnings) by the loader."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+
+
+class AMISearch(Strict):
+    """Dynamic search: ``describe_images`` by owners and filters, newest wins."""
+
+    owner: str | None = Field(None, description="One owner: an account id, or 'amazon', 'self'")
+    owners: list[str] = Field(default_factory=list, description="Several owners")
+    name_pattern: str | None = Field(None, description="Image name glob, e.g. 'ubuntu/images/*'")
+    version_tag: str | None = Field(None, description="Required value of the image's Version tag")
+    architecture: list[Arch] = Field(default_factory=list, description="Acceptable architectures")
+    min_creation_date: dt.date | None = Field(None, description="Ignore images created before")
+    required_tags: dict[str, str] = Field(default_factory=dict, description="Tags the image must carry")
+
+    @field_validator("architecture", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, value: str | None) -> str | None:
+        return value if value is None else check_owner(value)
+
+    @field_validator("owners")
+    @classmethod
+    def _owners(cls, values: list[str]) -> list[str]:
+        return [check_owner(v) for v in values]
+
+    def all_owners(self) -> list[str]:
+        """``owner`` and ``owners`` together, de-duplicated, in order."""
+        merged = ([self.owner] if self.owner else []) + self.owners
+        return list(dict.fromkeys(merged))
+
+
+class MarketplaceSearch(Strict):
+    """AWS Marketplace lookup by product code (images owned by ``aws-marketplace``)."""
+
+    product_code: str | None = None
+    publisher: str | None = None
+    version_constraint: str | None = None
+
+
+class AMIConfig(Strict):
+    """How the resolver finds an AMI for a template (the spec's AMIConfig, plus SSM sources)."""
+
+    strategy: Strategy = Strategy.AMI_PREFERRED
+    ami_mappings: dict[Region, AmiId] = Field(default_factory=dict)
+    amis: dict[Region, dict[Arch, AmiId]] = Field(
+        default_factory=dict,
+        description="Legacy per-architecture mappings of CloudWorkstation v0.5: {region: {arch: ami}}",
+    )
+    ssm_parameter: str | dict[Arch, str] | None = Field(
+        None,
+        description="SSM public parameter naming the AMI, or one per architecture",
+    )
+    ami_search: AMISearch | None = None
+    marketplace_search: MarketplaceSearch | None = None
+    fallback_strategy: FallbackStrategy = FallbackStrategy.SCRIPT_PROVISIONING
+    fallback_timeout: Duration = "10m"
+    preferred_architecture: Arch | None = None
+    instance_family_preference: list[str] = Field(default_factory=list)
+    instance_types: dict[Arch, InstanceType] = Field(
+        default_factory=dict, description="Instance type per architecture (legacy)"
+    )
+    ssh_user: str | None = None
+    user_data_script: str | None = None
+
+    @field_validator("ssm_parameter")
+    @classmethod
+    def _ssm_path(cls, value: Any) -> Any:
+        names = value.values() if isinstance(value, dict) else [value] if value else []
+        for name in names:
+            if not name.startswith("/"):
+                raise ValueError(f"{name!r} is not an SSM parameter path: it must start with '/'")
+        return value
+
+    @property
+    def fallback_timeout_seconds(self) -> int:
+        """The fallback timeout in seconds."""
+        return duration_seconds(self.fallback_timeout)
+
+    def ssm_parameter_for(self, arch: Architecture) -> str | None:
+        """The SSM parameter to read for one architecture, if any."""
+        if isinstance(self.ssm_parameter, dict):
+            return self.ssm_parameter.get(arch)
+        return self.ssm_parameter
+
+
+class Packages(Strict):
+    """Software installed by script provisioning, per package manager."""
+
+    system: list[str] = Field(default_factory=list)
+    conda: list[str] = Field(default_factory=list)
+    pip: list[str] = Field(default_factory=list)
+    spack: list[str] = Field(default_factory=list)
+
+
+class User(Strict):
+    """A login created on the workstation."""
+
+    name: str
+    groups: list[str] = Field(default_factory=list)
+    shell: str | None = None
+
+
+class Service(Strict):
+    """A service the workstation runs (Jupyter, RStudio, a desktop)."""
+
+    name: str
+    port: int | None = Field(None, ge=1, le=65535)
+    enable: bool = True
+    config: list[str] = Field(default_factory=list)
+
+
+class InstanceDefaults(Strict):
+    """Instance settings used when the caller does not choose."""
+
+    type: InstanceType | None = None
+    ports: list[int] = Field(default_factory=list)
+    root_volume_gb: int | None = Field(None, ge=8, le=16384)
+    estimated_cost_per_hour: dict[Arch, float] = Field(default_factory=dict)
+    instance_type_preference: list[InstanceType] = Field(default_factory=list)
+
+    @field_validator("ports")
+    @classmethod
+    def _ports(cls, ports: list[int]) -> list[int]:
+        for port in ports:
+            if not 1 <= port <= 65535:
+                raise ValueError(f"port {port} is outside 1-65535")
+        return list(dict.fromkeys(ports))
+
+
+class Template(Strict):
+    """A workstation template: what to install, and how to find a ready-made AMI for it."""
+
+    name: str = Field(min_length=1)
+    slug: str = Field("", pattern=r"^$|^[a-z0-9][a-z0-9._-]*$")
+    description: str = ""
+    long_description: str | None = None
+    category: str | None = None
+    base: str | None = None
+    package_manager: PackageManager | None = None
+    packages: Packages = Field(default_factory=Packages)
+    users: list[User] = Field(default_factory=list)
+    services: list[Service] = Field(default_factory=list)
+    instance_defaults: InstanceDefaults = Field(default_factory=InstanceDefaults)
+    ami_config: AMIConfig | None = None
+    user_data: str | None = None
+    post_install: str | None = None
+    inherits: list[str] = Field(default_factory=list)
+    version: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    maintainer: str | None = None
+
+    # Presentation and feature fields of the CloudWorkstation v0.5 format, carried as they are.
+    complexity: str | None = None
+    domain: str | None = None
+    icon: str | None = None
+    color: str | None = None
+    popular: bool | None = None
+    featured: bool | None = None
+    connection_type: str | None = None
+    idle_detection: dict[str, Any] | None = None
+    prerequisites: list[str] = Field(default_factory=list)
+    learning_resources: list[str] = Field(default_factory=list)
+    estimated_launch_time: float | None = None
+    validation_status: str | None = None
+    last_updated: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    variables: dict[str, Any] = Field(default_factory=dict)
+    research_user: dict[str, Any] | None = None
+
+    @field_validator("inherits", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+        return value
+
+    @field_validator("last_updated", "version", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return value if value is None or isinstance(value, str) else str(value)
+
+    @model_validator(mode="after")
+    def _ami_only_needs_ami_config(self) -> Template:
+        if self.package_manager is PackageManager.AMI and self.ami_config is None:
+            raise ValueError(
+                "package_manager 'ami' needs an ami_config saying where the AMI comes from"
+            )
+        return self
+
+    @property
+    def is_ami_only(self) -> bool:
+        """True when the template cannot be provisioned by script (its software lives in the AMI)."""
+        return self.package_manager is PackageManager.AMI
+
+    def ports(self) -> list[int]:
+        """Every port the workstation exposes: instance defaults and services, de-duplicated."""
+        ports = list(self.instance_defaults.ports)
+        ports += [s.port for s in self.services if s.port]
+        return list(dict.fromkeys(ports))
