@@ -21,6 +21,8 @@ from .problems import describe_validation_error, describe_yaml_error, drop_keys
 
 SUFFIXES = (".yml", ".yaml")
 MAX_FILE_BYTES = 1_000_000
+#: Values (mapping keys, list items, scalars) one document may expand to, aliases included.
+MAX_VALUES = 200_000
 
 
 def shipped_templates_dir() -> Path:
@@ -77,11 +79,15 @@ def parse_document(text: str | bytes, origin: str, default_slug: str | None = No
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise TemplateError(describe_yaml_error(origin, exc)) from None
-    except (RecursionError, ValueError, TypeError) as exc:
-        raise TemplateError(f"{origin}: YAML could not be read: {exc}") from None
+    except RecursionError:
+        raise TemplateError(f"{origin}: YAML could not be read: it is nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - PyYAML's constructors can fail in odd ways on odd
+        # input (`!!timestamp ` with no value raises AttributeError, bad dates ValueError).
+        raise TemplateError(f"{origin}: YAML could not be read: {type(exc).__name__}: {exc}") from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise TemplateError(f"{origin}: a template must be a YAML mapping of fields, but this is {kind}")
+    _check_size(data, origin)
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise TemplateError(
@@ -90,6 +96,27 @@ def parse_document(text: str | bytes, origin: str, default_slug: str | None = No
         )
     slug = data.get("slug") if isinstance(data.get("slug"), str) and data.get("slug") else None
     return _Document(origin, data, slug or default_slug or slugify(name), name)
+
+
+def _check_size(data: Any, origin: str) -> None:
+    """Refuse alias tricks: a YAML alias that contains itself, or aliases of aliases that expand
+    to far more values than the file holds (each would hang or break later copying and JSON)."""
+    budget = MAX_VALUES
+    stack: list[tuple[Any, frozenset[int]]] = [(data, frozenset())]
+    while stack:
+        node, ancestors = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise TemplateError(
+                f"{origin}: the YAML expands to more than {MAX_VALUES} values "
+                "(aliases of aliases?); a template is much smaller than that"
+            )
+        if isinstance(node, (dict, list)):
+            if id(node) in ancestors:
+                raise TemplateError(f"{origin}: a YAML alias refers to itself (a recursive &anchor)")
+            inner = ancestors | {id(node)}
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            stack.extend((child, inner) for child in children)
 
 
 def read_document(path: Path) -> _Document:
@@ -136,7 +163,7 @@ class TemplateLibrary:
         self.folders = [Path(f) for f in folders]
         self._docs: dict[str, _Document] | None = None
         self.shadowed: list[str] = []
-        self.unreadable: list[TemplateError] = []
+        self.unreadable: list[tuple[Path, TemplateError]] = []
 
     @classmethod
     def from_settings(cls, settings: Any) -> TemplateLibrary:
@@ -153,7 +180,7 @@ class TemplateLibrary:
                     try:
                         doc = read_document(path)
                     except TemplateError as exc:
-                        self.unreadable.append(exc)
+                        self.unreadable.append((path, exc))
                         continue
                     if doc.slug in docs:
                         self.shadowed.append(f"{path} is shadowed by {docs[doc.slug].origin}")
@@ -181,6 +208,9 @@ class TemplateLibrary:
         """Load a template by slug or display name, with inheritance applied."""
         doc = self._find_document(ref)
         if doc is None:
+            for path, error in self.unreadable:  # the file is there but broken: say why
+                if slugify(path.stem) == slugify(ref):
+                    raise error
             known = ", ".join(self.slugs()) or "none"
             raise NotFound(f"no template named '{ref}' (known templates: {known})", field="template")
         return self._load(doc)
@@ -188,7 +218,8 @@ class TemplateLibrary:
     def list(self) -> tuple[list[LoadedTemplate], list[TemplateError]]:
         """Load every template; returns the ones that loaded and the errors of the rest."""
         loaded: list[LoadedTemplate] = []
-        errors: list[TemplateError] = list(self.unreadable)
+        self._documents()  # reads the folders (and fills `unreadable`) on first use
+        errors: list[TemplateError] = [exc for _, exc in self.unreadable]
         for slug in self.slugs():
             try:
                 loaded.append(self._load(self._documents()[slug]))
@@ -204,13 +235,23 @@ class TemplateLibrary:
         """Validate files (which may inherit from each other or from the library)."""
         checks: dict[str, TemplateCheck] = {}
         docs: dict[str, _Document] = {}
+        checked: list[_Document] = []
         for path in paths:
             try:
                 doc = read_document(Path(path))
-                docs[doc.slug] = doc
             except TemplateError as exc:
                 checks[str(path)] = TemplateCheck(path=str(path), ok=False, errors=_messages(exc))
-        for doc in docs.values():
+                continue
+            if doc.slug in docs:
+                # Every file gets its own verdict; the first one keeps the slug for `inherits`.
+                doc.warnings.append(
+                    f"{doc.origin}: slug '{doc.slug}' is also used by {docs[doc.slug].origin}; "
+                    "only one of them can be loaded by that name"
+                )
+            else:
+                docs[doc.slug] = doc
+            checked.append(doc)
+        for doc in checked:
             try:
                 loaded = self._load(doc, extra=docs)
                 checks[doc.origin] = TemplateCheck(

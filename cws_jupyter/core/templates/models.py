@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,7 +19,21 @@ from .fields import (
     Strategy,
     check_owner,
     duration_seconds,
+    normalize_architecture,
+    shown,
 )
+
+
+def _scalar_text(value: Any) -> Any:
+    """The text of a YAML scalar (number, boolean, date); anything else is returned unchanged."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
 
 #: AWS account ids of publishers the resolver trusts by default.
 TRUSTED_OWNERS: dict[str, str] = {
@@ -101,14 +115,29 @@ class AMIConfig(Strict):
     ssh_user: str | None = None
     user_data_script: str | None = None
 
-    @field_validator("ssm_parameter")
+    @field_validator("ssm_parameter", mode="before")
     @classmethod
     def _ssm_path(cls, value: Any) -> Any:
-        names = value.values() if isinstance(value, dict) else [value] if value else []
-        for name in names:
-            if not name.startswith("/"):
-                raise ValueError(f"{name!r} is not an SSM parameter path: it must start with '/'")
-        return value
+        # Checked here, before pydantic's str-or-dict union, so an error names the field and the
+        # architecture rather than the union's internal member names.
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return _ssm_name(value)
+        if not isinstance(value, dict):
+            raise ValueError(
+                "expected one SSM parameter path, or a mapping of architecture to path "
+                f"(x86_64/arm64), not {type(value).__name__} {shown(value)}"
+            )
+        paths: dict[Architecture, str] = {}
+        for key, name in value.items():
+            arch = normalize_architecture(key)
+            if arch not in {a.value for a in Architecture}:
+                raise ValueError(f"{shown(key)} is not an architecture: use x86_64 or arm64")
+            if not isinstance(name, str):
+                raise ValueError(f"{arch}: expected an SSM parameter path, got {shown(name)}")
+            paths[Architecture(arch)] = _ssm_name(name, arch)
+        return paths
 
     @property
     def fallback_timeout_seconds(self) -> int:
@@ -120,6 +149,13 @@ class AMIConfig(Strict):
         if isinstance(self.ssm_parameter, dict):
             return self.ssm_parameter.get(arch)
         return self.ssm_parameter
+
+
+def _ssm_name(name: str, arch: str | None = None) -> str:
+    where = f"{arch}: " if arch else ""
+    if not name.startswith("/"):
+        raise ValueError(f"{where}{shown(name)} is not an SSM parameter path: it must start with '/'")
+    return name
 
 
 class Packages(Strict):
@@ -154,7 +190,9 @@ class InstanceDefaults(Strict):
     type: InstanceType | None = None
     ports: list[int] = Field(default_factory=list)
     root_volume_gb: int | None = Field(None, ge=8, le=16384)
-    estimated_cost_per_hour: dict[Arch, float] = Field(default_factory=dict)
+    estimated_cost_per_hour: dict[Arch, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
     instance_type_preference: list[InstanceType] = Field(default_factory=list)
 
     @field_validator("ports")
@@ -199,7 +237,7 @@ class Template(Strict):
     idle_detection: dict[str, Any] | None = None
     prerequisites: list[str] = Field(default_factory=list)
     learning_resources: list[str] = Field(default_factory=list)
-    estimated_launch_time: float | None = None
+    estimated_launch_time: float | None = Field(None, ge=0, allow_inf_nan=False)
     validation_status: str | None = None
     last_updated: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
@@ -214,14 +252,16 @@ class Template(Strict):
     @field_validator("tags", mode="before")
     @classmethod
     def _tags_as_text(cls, value: Any) -> Any:
+        # YAML reads `gpu: true` or `version: 1.0` as bool/float: keep their text. Lists and
+        # mappings are not tag values and are left for pydantic to reject.
         if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items()}
+            return {_scalar_text(k): "" if v is None else _scalar_text(v) for k, v in value.items()}
         return value
 
     @field_validator("last_updated", "version", mode="before")
     @classmethod
     def _as_text(cls, value: Any) -> Any:
-        return value if value is None or isinstance(value, str) else str(value)
+        return value if value is None else _scalar_text(value)
 
     @model_validator(mode="after")
     def _ami_only_needs_ami_config(self) -> Template:

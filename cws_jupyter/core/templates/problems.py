@@ -38,7 +38,9 @@ def describe_validation_error(origin: str, error: ValidationError) -> tuple[list
         message = item["msg"].removeprefix("Value error, ")
         where = field_path(loc)
         value = item.get("input")
-        shown = "" if item["type"] == "missing" or _in_message(value, message) else f" (got {_shown(value)})"
+        # A model-level check (empty loc) would otherwise echo the whole document back.
+        quiet = item["type"] == "missing" or not loc or _in_message(value, message)
+        shown = "" if quiet else f" (got {_shown(value)})"
         problems.append(f"{origin}: field '{where}': {message}{shown}")
     return problems, unknown
 

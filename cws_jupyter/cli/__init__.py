@@ -1,0 +1,1 @@
+"""Front door: the `cws` command line (click), a thin adapter over the core service."""

@@ -1,0 +1,283 @@
+"""The `cws` command line: each verb parses its options, calls the core service once, renders the result.
+
+The same click commands serve the `%cws` magics (see ``run``), so a verb is written once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from ..core.config import Settings
+from ..core.errors import CwsError
+from . import render
+
+STRATEGIES = ["ami_preferred", "ami_required", "ami_fallback"]
+ARCHITECTURES = ["x86_64", "arm64"]
+
+
+@dataclass
+class CliState:
+    """What the group passes to each verb: settings overrides, the service, how to print."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)
+    service: Any = None
+    console: Console = field(default_factory=lambda: Console(soft_wrap=False))
+    render: bool = True
+
+    def svc(self) -> Any:
+        """The core service, built once with the group's settings."""
+        if self.service is None:
+            from ..core.service import CwsService
+
+            self.service = CwsService(Settings.from_env(**self.overrides))
+        return self.service
+
+
+def emit(result: Any, renderer: Callable[[Console, Any], None], as_json: bool) -> Any:
+    """Print ``result`` as JSON or through its renderer; return it (for the magics)."""
+    state = click.get_current_context().find_object(CliState)
+    if state is not None and state.render:
+        if as_json:
+            click.echo(_to_json(result))
+        else:
+            renderer(state.console, result)
+    return result
+
+
+def _to_json(result: Any) -> str:
+    if hasattr(result, "model_dump_json"):
+        return result.model_dump_json(indent=2)
+    if isinstance(result, list):
+        return json.dumps([r.model_dump(mode="json") if hasattr(r, "model_dump") else r for r in result], indent=2)
+    return json.dumps(result, indent=2, default=str)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--json`` on a read command."""
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(func)
+
+
+def core_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the core's errors into a clear message and the right exit code (2 bad input, 1 failure)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CwsError as exc:
+            raise CoreFailure(exc) from None
+
+    return wrapper
+
+
+class CoreFailure(click.ClickException):
+    """A ``CwsError`` surfaced through click, keeping its exit code."""
+
+    def __init__(self, error: CwsError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        """Print the message (and per-field problems) to stderr."""
+        stream = file or sys.stderr
+        click.echo(f"error: {self.error.message}", file=stream)
+        for problem in getattr(self.error, "problems", []) or []:
+            click.echo(f"  {problem}", file=stream)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--sandbox", is_flag=True, default=None,
+              help="Use the simulated AWS account (a local moto server). Same as CWS_SANDBOX=1.")
+@click.option("--profile", default=None, help="AWS profile (default: AWS_PROFILE / the standard chain).")
+@click.version_option(package_name="cws-jupyter", prog_name="cws")
+@click.pass_context
+def cli(ctx: click.Context, sandbox: bool | None, profile: str | None) -> None:
+    """cws: find, test and compare AMIs for research workstation templates."""
+    state = ctx.ensure_object(CliState)
+    if sandbox:
+        state.overrides["sandbox"] = True
+    if profile:
+        state.overrides["profile"] = profile
+
+
+# -- templates -------------------------------------------------------------------------------
+@cli.group()
+def templates() -> None:
+    """List, show and validate workstation templates."""
+
+
+@templates.command("list")
+@click.option("--category", default=None, help="Only templates of this category.")
+@json_option
+@click.pass_obj
+@core_errors
+def templates_list(state: CliState, category: str | None, as_json: bool) -> Any:
+    """List the templates on the search path."""
+    return emit(state.svc().list_templates(category), render.render_templates, as_json)
+
+
+@templates.command("show")
+@click.argument("template")
+@json_option
+@click.pass_obj
+@core_errors
+def templates_show(state: CliState, template: str, as_json: bool) -> Any:
+    """Show one template (by slug or display name), inheritance applied."""
+    return emit(state.svc().get_template(template), render.render_template, as_json)
+
+
+@templates.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
+@click.pass_obj
+@core_errors
+def templates_validate(state: CliState, paths: tuple[Path, ...], as_json: bool) -> Any:
+    """Validate template files: exit 0 when all load (warnings are fine), 2 when any has errors."""
+    checks = emit(state.svc().validate_templates(list(paths)), render.render_checks, as_json)
+    if state.render and not all(c.ok for c in checks):
+        raise click.exceptions.Exit(2)
+    return checks
+
+
+@templates.command("schema")
+@click.pass_obj
+def templates_schema(state: CliState) -> Any:
+    """Print the JSON Schema of the template format (for editors)."""
+    from ..core.service import CwsService
+
+    schema = CwsService.template_schema()
+    if state.render:
+        click.echo(json.dumps(schema, indent=2))
+    return schema
+
+
+# -- ami -------------------------------------------------------------------------------------
+@cli.group()
+def ami() -> None:
+    """Resolve, test and compare AMIs."""
+
+
+@ami.command("resolve")
+@click.argument("template")
+@click.option("--region", default=None, help="AWS region (default: AWS_REGION or us-east-1).")
+@click.option("--strategy", type=click.Choice(STRATEGIES), default=None, help="Override the template's strategy.")
+@click.option("--arch", type=click.Choice(ARCHITECTURES), default=None, help="Architecture to resolve for.")
+@json_option
+@click.pass_obj
+@core_errors
+def ami_resolve(state: CliState, template: str, region: str | None, strategy: str | None,
+                arch: str | None, as_json: bool) -> Any:
+    """Find the best AMI for TEMPLATE in a region, and say how it was found."""
+    result = state.svc().resolve(template, region=region, strategy=strategy, architecture=arch)
+    return emit(result, render.render_resolution, as_json)
+
+
+@ami.command("test")
+@click.argument("template")
+@click.option("--region", "regions", multiple=True, help="Region to check (repeatable).")
+@click.option("--all-regions", is_flag=True, help="Check every commercial region.")
+@click.option("--arch", type=click.Choice(ARCHITECTURES), default=None)
+@json_option
+@click.pass_obj
+@core_errors
+def ami_test(state: CliState, template: str, regions: tuple[str, ...], all_regions: bool,
+             arch: str | None, as_json: bool) -> Any:
+    """Availability matrix: where TEMPLATE's AMI exists (regions checked concurrently)."""
+    result = state.svc().test_availability(template, list(regions) or None, all_regions, arch)
+    return emit(result, render.render_matrix, as_json)
+
+
+@ami.command("costs")
+@click.argument("template")
+@click.option("--region", default=None)
+@click.option("--arch", type=click.Choice(ARCHITECTURES), default=None)
+@json_option
+@click.pass_obj
+@core_errors
+def ami_costs(state: CliState, template: str, region: str | None, arch: str | None, as_json: bool) -> Any:
+    """AMI launch versus script provisioning: time and money."""
+    return emit(state.svc().costs(template, region, arch), render.render_costs, as_json)
+
+
+# -- regions ---------------------------------------------------------------------------------
+@cli.group()
+def regions() -> None:
+    """The region fallback map."""
+
+
+@regions.command("fallbacks")
+@json_option
+@click.pass_obj
+@core_errors
+def regions_fallbacks(state: CliState, as_json: bool) -> Any:
+    """Each region's fallback neighbours, nearest first."""
+    return emit(state.svc().region_fallbacks(), render.render_fallbacks, as_json)
+
+
+# -- sandbox ---------------------------------------------------------------------------------
+@cli.group()
+def sandbox() -> None:
+    """The simulated AWS account (a local moto server shared by all your processes)."""
+
+
+@sandbox.command("start")
+@json_option
+@click.pass_obj
+@core_errors
+def sandbox_start(state: CliState, as_json: bool) -> Any:
+    """Start the sandbox (or show the running one)."""
+    return emit(state.svc().sandbox_start(), render.render_sandbox, as_json)
+
+
+@sandbox.command("status")
+@json_option
+@click.pass_obj
+@core_errors
+def sandbox_status(state: CliState, as_json: bool) -> Any:
+    """Is the sandbox running, and where?"""
+    return emit(state.svc().sandbox_status(), render.render_sandbox, as_json)
+
+
+@sandbox.command("stop")
+@click.pass_obj
+@core_errors
+def sandbox_stop(state: CliState) -> Any:
+    """Stop the sandbox."""
+    stopped = state.svc().sandbox_stop()
+    if state.render:
+        click.echo("sandbox stopped" if stopped else "sandbox was not running")
+    return stopped
+
+
+@sandbox.command("reset")
+@json_option
+@click.pass_obj
+@core_errors
+def sandbox_reset(state: CliState, as_json: bool) -> Any:
+    """Wipe everything you created in the sandbox and re-seed its world."""
+    return emit(state.svc().sandbox_reset(), render.render_sandbox, as_json)
+
+
+def run(args: list[str], service: Any, *, render_output: bool = False) -> Any:
+    """Run a verb in-process (the `%cws` magics): returns the result object; click errors propagate."""
+    state = CliState(service=service, render=render_output)
+    return cli.main(args=args, prog_name="%cws", obj=state, standalone_mode=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(obj=CliState())
+
+
+if __name__ == "__main__":
+    main()

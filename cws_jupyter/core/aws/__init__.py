@@ -1,0 +1,1 @@
+"""AWS access: sessions and clients (session.py), cached image/SSM lookups (images.py)."""

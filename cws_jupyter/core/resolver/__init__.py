@@ -1,0 +1,1 @@
+"""The Universal AMI resolver: tiers, cross-region search, fallback decision, costs, availability."""

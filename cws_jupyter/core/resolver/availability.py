@@ -1,0 +1,77 @@
+"""Where is a template's AMI available? The in-region tiers, run for many regions at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from pydantic import BaseModel, Field
+
+from ..templates.loader import LoadedTemplate
+from .instances import candidate_architectures
+from .models import TierOutcome
+from .resolver import Resolver
+from .tiers import TierContext, run_tiers
+
+
+class RegionAvailability(BaseModel):
+    """One row of the availability matrix."""
+
+    region: str
+    available: bool
+    resolution_method: str | None = None
+    ami_id: str | None = None
+    architecture: str | None = None
+    reason: str
+    duration_ms: float = 0.0
+
+
+class AvailabilityMatrix(BaseModel):
+    """A template's AMI availability across regions (no cross-region search, no copies)."""
+
+    template: str
+    regions: list[RegionAvailability] = Field(default_factory=list)
+    available_in: int = 0
+    checked: int = 0
+    duration_ms: float = 0.0
+    aws_calls: int = 0
+
+
+def availability(
+    resolver: Resolver, loaded: LoadedTemplate, regions: list[str], architecture: str | None = None
+) -> AvailabilityMatrix:
+    """Check every region concurrently; a region that fails (not enabled, say) is a row, not a crash."""
+    started, calls = time.perf_counter(), resolver.catalog.access.calls
+    template = loaded.template
+    matrix = AvailabilityMatrix(template=template.slug)
+    if template.ami_config is None:
+        matrix.regions = [RegionAvailability(region=r, available=False, reason="template has no ami_config")
+                          for r in regions]
+    else:
+        archs = candidate_architectures(template, architecture)
+        ctx = TierContext(template, template.ami_config, archs, resolver.catalog,
+                          dt.datetime.now(dt.timezone.utc))
+        workers = max(1, min(len(regions), resolver.settings.cross_region_workers))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cws-test") as pool:
+            rows = list(pool.map(lambda r: _row(ctx, r), regions))
+        matrix.regions = rows
+    matrix.checked = len(matrix.regions)
+    matrix.available_in = sum(r.available for r in matrix.regions)
+    matrix.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    matrix.aws_calls = resolver.catalog.access.calls - calls
+    return matrix
+
+
+def _row(ctx: TierContext, region: str) -> RegionAvailability:
+    started = time.perf_counter()
+    results = run_tiers(ctx, region, strict_errors=False)
+    ms = round((time.perf_counter() - started) * 1000, 2)
+    hit = next((r for r in results if r.image), None)
+    if hit and hit.image:
+        return RegionAvailability(region=region, available=True, resolution_method=hit.attempt.tier.value,
+                                  ami_id=hit.image.ami_id, architecture=hit.image.architecture,
+                                  reason=hit.attempt.reason, duration_ms=ms)
+    tried = [r.attempt.reason for r in results if r.attempt.outcome is not TierOutcome.SKIPPED]
+    return RegionAvailability(region=region, available=False, reason="; ".join(tried) or "nothing configured",
+                              duration_ms=ms)

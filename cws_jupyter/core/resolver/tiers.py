@@ -1,0 +1,167 @@
+"""The resolver's in-region tiers: direct mapping, SSM parameter, dynamic search, marketplace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..aws.images import AMIInfo, ImageCatalog
+from ..errors import AwsUnavailable
+from ..templates.models import AMIConfig, Template
+from .models import ResolutionMethod, TierAttempt, TierOutcome
+from .selection import SQUATTING, pick_newest
+
+
+@dataclass
+class TierContext:
+    """What every tier needs: the template, the architectures wanted (best first), the catalog."""
+
+    template: Template
+    config: AMIConfig
+    archs: list[str]
+    catalog: ImageCatalog
+    now: dt.datetime
+
+
+@dataclass
+class TierResult:
+    """One tier's attempt, the image it found (if any) and warnings it raised."""
+
+    attempt: TierAttempt
+    image: AMIInfo | None = None
+    warnings: list[str] = field(default_factory=list)
+    owned_by_caller: bool = False
+
+
+Tier = Callable[[TierContext, str], TierResult]
+
+
+def _result(method: ResolutionMethod, region: str, outcome: TierOutcome, reason: str,
+            image: AMIInfo | None = None, **extra: object) -> TierResult:
+    attempt = TierAttempt(tier=method, region=region, outcome=outcome, reason=reason,
+                          ami_id=image.ami_id if image else None)
+    return TierResult(attempt=attempt, image=image, **extra)  # type: ignore[arg-type]
+
+
+def direct_mapping(ctx: TierContext, region: str) -> TierResult:
+    """``ami_mappings[region]`` and legacy ``amis[region][arch]``, verified to exist and be available."""
+    method = ResolutionMethod.DIRECT_MAPPING
+    mapped: list[str] = []
+    if region in ctx.config.ami_mappings:
+        mapped.append(ctx.config.ami_mappings[region])
+    legacy = {a.value: i for a, i in ctx.config.amis.get(region, {}).items()}
+    mapped += [legacy[a] for a in ctx.archs if a in legacy]
+    if not mapped:
+        return _result(method, region, TierOutcome.SKIPPED, f"no mapping for {region}")
+    found = {i.ami_id: i for i in ctx.catalog.by_ids(region, mapped)}
+    warnings = []
+    for ami_id in mapped:
+        if ami_id not in found:
+            warnings.append(f"mapped AMI {ami_id} for {region} no longer exists (deregistered?)")
+            ctx.catalog.forget(ami_id)
+    image, rejected = pick_newest(found.values(), ctx.archs, ctx.now)
+    if image:
+        return _result(method, region, TierOutcome.HIT, f"mapped {image.ami_id} is available", image,
+                       warnings=warnings)
+    reasons = [w.split(" (")[0] for w in warnings] + rejected
+    return _result(method, region, TierOutcome.MISS, "; ".join(reasons), warnings=warnings)
+
+
+def ssm_parameter(ctx: TierContext, region: str) -> TierResult:
+    """An SSM public parameter naming the image (one per architecture), then the image itself."""
+    method = ResolutionMethod.SSM_PARAMETER
+    names = {a: ctx.config.ssm_parameter_for(_arch(a)) for a in ctx.archs}
+    names = {a: n for a, n in names.items() if n}
+    if not names:
+        return _result(method, region, TierOutcome.SKIPPED, "no ssm_parameter configured")
+    values = ctx.catalog.ssm_values(region, list(names.values()))
+    ids = [values[n] for n in names.values() if n in values]
+    if not ids:
+        return _result(method, region, TierOutcome.MISS,
+                       f"parameter {', '.join(sorted(set(names.values())))} not found in {region}")
+    images = ctx.catalog.by_ids(region, ids)
+    image, rejected = pick_newest(images, ctx.archs, ctx.now)
+    if image:
+        which = next(n for n in names.values() if values.get(n) == image.ami_id)
+        return _result(method, region, TierOutcome.HIT, f"{which} -> {image.ami_id}", image)
+    return _result(method, region, TierOutcome.MISS,
+                   "; ".join(rejected) or f"parameter points at {', '.join(ids)}, which does not exist")
+
+
+def dynamic_search(ctx: TierContext, region: str) -> TierResult:
+    """``DescribeImages`` with owners and filters; the newest usable image wins."""
+    method = ResolutionMethod.DYNAMIC_SEARCH
+    search = ctx.config.ami_search
+    if search is None:
+        return _result(method, region, TierOutcome.SKIPPED, "no ami_search configured")
+    owners = search.all_owners()
+    if not owners:
+        return _result(method, region, TierOutcome.REFUSED, "ami_search has no owner",
+                       warnings=[f"template '{ctx.template.slug}': {SQUATTING}"])
+    filters: dict[str, list[str]] = {"state": ["available"], "architecture": list(ctx.archs)}
+    if search.name_pattern:
+        filters["name"] = [search.name_pattern]
+    for key, value in search.required_tags.items():
+        filters[f"tag:{key}"] = [value]
+    if search.version_tag:
+        filters["tag:Version"] = [search.version_tag]
+    images = ctx.catalog.search(region, owners, filters)
+    image, rejected = pick_newest(images, ctx.archs, ctx.now, min_creation=search.min_creation_date)
+    described = _describe_query(owners, filters)
+    if image:
+        return _result(method, region, TierOutcome.HIT, f"newest of {len(images)} match(es) for {described}",
+                       image, owned_by_caller=owners == ["self"])
+    why = f"no image matches {described}" + (f"; {'; '.join(rejected[:3])}" if rejected else "")
+    return _result(method, region, TierOutcome.MISS, why)
+
+
+def marketplace(ctx: TierContext, region: str) -> TierResult:
+    """Images owned by ``aws-marketplace`` with the template's product code."""
+    method = ResolutionMethod.MARKETPLACE
+    search = ctx.config.marketplace_search
+    if search is None or not search.product_code:
+        return _result(method, region, TierOutcome.SKIPPED, "no marketplace product_code configured")
+    filters = {"product-code": [search.product_code], "state": ["available"],
+               "architecture": list(ctx.archs)}
+    images = ctx.catalog.search(region, ["aws-marketplace"], filters)
+    image, rejected = pick_newest(images, ctx.archs, ctx.now, version_constraint=search.version_constraint)
+    if image:
+        note = "product code matched; Marketplace subscription is not checked"
+        return _result(method, region, TierOutcome.HIT, note, image)
+    extra = f"; {'; '.join(rejected[:3])}" if rejected else ""
+    return _result(method, region, TierOutcome.MISS, f"no image with product code {search.product_code}{extra}")
+
+
+IN_REGION_TIERS: tuple[Tier, ...] = (direct_mapping, ssm_parameter, dynamic_search, marketplace)
+
+
+def run_tiers(ctx: TierContext, region: str, *, strict_errors: bool) -> list[TierResult]:
+    """Run the in-region tiers in order until one hits; AWS failures raise when ``strict_errors``."""
+    results: list[TierResult] = []
+    for tier in IN_REGION_TIERS:
+        started = time.perf_counter()
+        try:
+            result = tier(ctx, region)
+        except AwsUnavailable as exc:
+            if strict_errors:
+                raise
+            result = _result(ResolutionMethod(tier.__name__), region, TierOutcome.ERROR, exc.message)
+        result.attempt.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        results.append(result)
+        if result.image is not None or result.attempt.outcome is TierOutcome.ERROR:
+            break
+    return results
+
+
+def _arch(value: str):  # noqa: ANN202 - tiny adapter to the enum
+    from ..templates.fields import Architecture
+
+    return Architecture(value)
+
+
+def _describe_query(owners: list[str], filters: dict[str, list[str]]) -> str:
+    parts = [f"owner {'/'.join(owners)}"]
+    parts += [f"{k}={'/'.join(v)}" for k, v in filters.items() if k not in ("state",)]
+    return ", ".join(parts)

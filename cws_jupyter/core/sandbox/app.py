@@ -1,0 +1,99 @@
+"""The sandbox's WSGI front: moto for AWS calls, plus the server's own info and reset endpoints."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .runtime import INFO_PATH, RESET_PATH
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+#: moto's own reset endpoint: intercepted so that a reset always re-seeds the world.
+MOTO_RESET_PATH = "/moto-api/reset"
+
+
+class ReadWriteLock:
+    """Many readers (AWS calls) or one writer (reset + seed) at a time."""
+
+    def __init__(self) -> None:
+        """An unlocked lock."""
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the lock shared, for the duration of one AWS request."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the lock exclusively: no AWS request sees a half-seeded world."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer)
+            self._writer = True
+            self._cond.wait_for(lambda: self._readers == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+class SandboxApp:
+    """Routes the sandbox's own endpoints, and every other request to moto under a shared lock."""
+
+    def __init__(self, moto_app: WsgiApp, info: dict[str, Any], reseed: Callable[[], int]) -> None:
+        """Wrap ``moto_app``; ``info`` answers INFO_PATH, ``reseed`` wipes and seeds the world."""
+        self.moto_app = moto_app
+        self.info = info
+        self.reseed = reseed
+        self.lock = ReadWriteLock()
+
+    def reset(self) -> int:
+        """Wipe and re-seed with no AWS request in flight; returns the number of world images."""
+        with self.lock.writing():
+            return self.reseed()
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        """Serve one request."""
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == INFO_PATH:
+            return _json(start_response, "200 OK", self.info)
+        if path in (RESET_PATH, MOTO_RESET_PATH):
+            if method != "POST":
+                return _json(start_response, "405 Method Not Allowed", {"error": "POST to reset"})
+            images = self.reset()
+            return _json(start_response, "200 OK", {"reset": True, "images": images})
+        with self.lock.reading():
+            # Materialise the body while holding the lock, so a reset cannot interleave.
+            result = self.moto_app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+
+
+def _json(start_response: Callable[..., Any], status: str, body: dict[str, Any]) -> list[bytes]:
+    """A small JSON response."""
+    data = json.dumps(body).encode("utf-8")
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    start_response(status, headers)
+    return [data]

@@ -1,0 +1,150 @@
+"""The sandbox runtime file (how every process finds the one server) and liveness checks."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+#: Credentials every client of the sandbox uses (moto accepts any; these make it explicit).
+SANDBOX_CREDENTIALS: dict[str, str] = {
+    "aws_access_key_id": "sandbox",
+    "aws_secret_access_key": "sandbox",
+}
+#: The server's own endpoint saying who it is (not an AWS API; moto never sees it).
+INFO_PATH = "/cws-sandbox/info"
+#: POST here to wipe all state and seed the world again.
+RESET_PATH = "/cws-sandbox/reset"
+#: Marks a sandbox server process on its command line.
+SERVER_MODULE = "cws_jupyter.core.sandbox.server"
+
+#: Exit code of the server process when moto (or its server extra) is missing.
+EXIT_NO_MOTO = 3
+INSTALL_HINT = "pip install 'cws-jupyter[sandbox]'"
+
+RUNTIME_FILE = "sandbox.json"
+LOCK_FILE = "sandbox.lock"
+LOG_FILE = "sandbox.log"
+
+
+class SandboxInfo(BaseModel):
+    """A running sandbox: where it listens, its process, when it started, what it simulates."""
+
+    endpoint_url: str
+    port: int
+    pid: int
+    started_at: str
+    account_id: str
+    world: str
+
+
+def write_runtime(path: Path, info: SandboxInfo) -> None:
+    """Write the runtime file atomically (temp file + fsync + os.replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(info.model_dump_json(indent=2))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_runtime(path: Path) -> SandboxInfo | None:
+    """The runtime file's content, or None when it is missing or unreadable."""
+    try:
+        return SandboxInfo.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, ValidationError):
+        return None
+
+
+def remove_runtime(path: Path, pid: int | None = None) -> bool:
+    """Delete the runtime file (only if it names ``pid`` when given); True if deleted."""
+    if pid is not None:
+        current = read_runtime(path)
+        if current is not None and current.pid != pid:
+            return False
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists and is not a zombie."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        return _windows_pid_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    with contextlib.suppress(OSError, IndexError):
+        # "pid (comm) state ...": a zombie has exited, it just has not been reaped yet.
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    """Windows liveness check (os.kill(pid, 0) would terminate the process there)."""
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def looks_like_server(pid: int) -> bool | None:
+    """Whether ``pid``'s command line is a sandbox server; None when the OS cannot tell us."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    try:
+        return SERVER_MODULE in cmdline.read_bytes().decode(errors="replace")
+    except FileNotFoundError:
+        return False if Path("/proc/self").exists() else None
+    except OSError:
+        return None
+
+
+#: Loopback needs no proxy, whatever HTTP(S)_PROXY says.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def probe(info: SandboxInfo, timeout: float = 2.0) -> bool:
+    """Whether the endpoint answers as the sandbox named by ``info`` (same pid, not a stranger)."""
+    try:
+        with _OPENER.open(info.endpoint_url + INFO_PATH, timeout=timeout) as resp:
+            body = json.loads(resp.read().decode("utf-8"))
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+    return isinstance(body, dict) and body.get("pid") == info.pid
+
+
+def post(info: SandboxInfo, path: str, timeout: float = 60.0) -> dict[str, object]:
+    """POST to one of the sandbox's own endpoints and return its JSON answer."""
+    request = urllib.request.Request(info.endpoint_url + path, data=b"", method="POST")
+    with _OPENER.open(request, timeout=timeout) as resp:
+        body = json.loads(resp.read().decode("utf-8"))
+    return body if isinstance(body, dict) else {}

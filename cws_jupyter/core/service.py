@@ -1,0 +1,237 @@
+"""The one façade every front door calls: CLI, %cws magics, REST handlers and widgets."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from .config import Settings
+from .errors import BadInput
+from .templates.loader import LoadedTemplate, TemplateCheck, TemplateLibrary
+from .templates.models import Template
+
+if TYPE_CHECKING:
+    from .aws.images import ImageCatalog
+    from .aws.session import AwsAccess
+    from .pricing import PriceBook
+    from .regions import RegionFallback, RegionMap
+    from .resolver.availability import AvailabilityMatrix
+    from .resolver.models import CostComparison, Resolution
+    from .resolver.resolver import Resolver
+    from .sandbox import SandboxInfo
+
+
+class TemplateSummary(BaseModel):
+    """One line of the template catalogue."""
+
+    slug: str
+    name: str
+    category: str | None = None
+    description: str = ""
+    strategy: str | None = None
+    package_manager: str | None = None
+    path: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class TemplateList(BaseModel):
+    """The catalogue, plus the files that failed to load."""
+
+    templates: list[TemplateSummary]
+    errors: list[str] = Field(default_factory=list)
+
+
+class CwsService:
+    """Templates, resolution, availability, costs and the sandbox behind one object."""
+
+    def __init__(self, settings: Settings | None = None, *, access: AwsAccess | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        if access is not None:  # an injected AWS access (tests, benchmarks, an embedding app)
+            self.__dict__["access"] = access
+
+    # -- parts, built on first use (AWS is never touched for template-only work) ---------------
+    @cached_property
+    def library(self) -> TemplateLibrary:
+        """The template search path."""
+        return TemplateLibrary.from_settings(self.settings)
+
+    @cached_property
+    def regions(self) -> RegionMap:
+        """The region fallback map."""
+        from .regions import RegionMap
+
+        return RegionMap.load(self.settings.region_fallbacks_file)
+
+    @cached_property
+    def prices(self) -> PriceBook:
+        """On-demand prices (shipped table, or a refreshed copy)."""
+        from .pricing import PriceBook
+
+        return PriceBook.load(self.settings.cache_dir)
+
+    @cached_property
+    def access(self) -> AwsAccess:
+        """AWS (or the sandbox, when asked for): sessions and clients."""
+        from .aws.session import AwsAccess
+
+        return AwsAccess.from_settings(self.settings)
+
+    @cached_property
+    def catalog(self) -> ImageCatalog:
+        """Cached image and SSM lookups."""
+        from .aws.images import ImageCatalog
+        from .cache import DiskCache, LayeredCache, MemoryCache, NullCache
+
+        ttl = self.settings.cache_ttl
+        cache = (LayeredCache(MemoryCache(), DiskCache(self.settings.cache_dir / "ami-lookups.json"))
+                 if ttl > 0 else NullCache())
+        return ImageCatalog(self.access, cache, ttl, self._cache_namespace())
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        """The Universal AMI resolver."""
+        from .resolver.resolver import Resolver
+
+        return Resolver(self.settings, self.catalog, self.regions, self.prices)
+
+    def _cache_namespace(self) -> str:
+        access = self.access
+        if access.label == "sandbox":
+            return f"sandbox@{access.endpoint_url}"
+        creds = access.session.get_credentials()
+        key = creds.access_key if creds else ""
+        digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+        return f"aws:{self.settings.profile or 'default'}:{access.endpoint_url or ''}:{digest}"
+
+    # -- templates -----------------------------------------------------------------------------
+    def list_templates(self, category: str | None = None) -> TemplateList:
+        """Every template on the search path (optionally one category)."""
+        loaded, errors = self.library.list()
+        rows = [_summary(t) for t in loaded]
+        if category:
+            rows = [r for r in rows if (r.category or "").lower() == category.lower()]
+        return TemplateList(templates=rows, errors=[m for e in errors for m in (e.problems or [e.message])])
+
+    def get_template(self, ref: str) -> LoadedTemplate:
+        """One template by slug or display name, inheritance applied."""
+        return self.library.get(ref)
+
+    def validate_templates(self, paths: list[Path]) -> list[TemplateCheck]:
+        """Validate template files; each result says ok, errors and warnings."""
+        if not paths:
+            raise BadInput("name at least one template file to validate", field="paths")
+        return self.library.check_files(paths)
+
+    def load_inline(self, text: str, origin: str = "<cell>") -> LoadedTemplate:
+        """A template written inline (e.g. a notebook cell)."""
+        return self.library.load_text(text, origin)
+
+    @staticmethod
+    def template_schema() -> dict[str, Any]:
+        """JSON Schema of the template format, for editors."""
+        schema = Template.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = "cws-jupyter workstation template"
+        return schema
+
+    # -- resolution ----------------------------------------------------------------------------
+    def resolve(
+        self,
+        template: str | LoadedTemplate,
+        region: str | None = None,
+        strategy: str | None = None,
+        architecture: str | None = None,
+    ) -> Resolution:
+        """Resolve the best AMI for a template in a region."""
+        loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
+        if region:
+            self.regions.fallbacks(region)  # validates the region before any AWS work
+        return self.resolver.resolve(loaded, region, strategy, architecture)
+
+    def test_availability(
+        self,
+        template: str | LoadedTemplate,
+        regions: list[str] | None = None,
+        all_regions: bool = False,
+        architecture: str | None = None,
+    ) -> AvailabilityMatrix:
+        """Availability matrix: regions checked concurrently."""
+        from .resolver.availability import availability
+
+        loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
+        if all_regions:
+            wanted = self.regions.regions()
+        elif regions:
+            for region in regions:
+                self.regions.fallbacks(region)
+            wanted = list(dict.fromkeys(regions))
+        else:
+            home = self.settings.region
+            wanted = [home, *self.regions.fallbacks(home)]
+        return availability(self.resolver, loaded, wanted, architecture)
+
+    def costs(
+        self, template: str | LoadedTemplate, region: str | None = None, architecture: str | None = None
+    ) -> CostComparison:
+        """AMI launch versus script provisioning for a template in a region (no AWS calls)."""
+        from .resolver.costs import compare_costs
+        from .resolver.instances import candidate_architectures, instance_type_for
+
+        loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
+        region = region or self.settings.region
+        self.regions.fallbacks(region)
+        arch = candidate_architectures(loaded.template, architecture)[0]
+        instance_type, _ = instance_type_for(loaded.template, arch)
+        return compare_costs(loaded.template, region, instance_type, self.prices)
+
+    def region_fallbacks(self) -> list[RegionFallback]:
+        """The region fallback map as rows."""
+        return self.regions.as_table()
+
+    # -- sandbox -------------------------------------------------------------------------------
+    def sandbox_start(self) -> SandboxInfo:
+        """Start the user's sandbox (or return the running one)."""
+        from .sandbox import ensure_running
+
+        return ensure_running(self.settings.state_dir)
+
+    def sandbox_status(self) -> SandboxInfo | None:
+        """The running sandbox, or None."""
+        from .sandbox import status
+
+        return status(self.settings.state_dir)
+
+    def sandbox_stop(self) -> bool:
+        """Stop the user's sandbox; True when one was running."""
+        from .sandbox import stop
+
+        self._clear_cache()
+        return stop(self.settings.state_dir)
+
+    def sandbox_reset(self) -> SandboxInfo:
+        """Wipe the sandbox back to its seeded world (and forget cached lookups)."""
+        from .sandbox import reset
+
+        self._clear_cache()
+        return reset(self.settings.state_dir)
+
+    def _clear_cache(self) -> None:
+        from .cache import DiskCache
+
+        DiskCache(self.settings.cache_dir / "ami-lookups.json").clear()
+        if "catalog" in self.__dict__:
+            self.catalog.cache.clear()
+
+
+def _summary(loaded: LoadedTemplate) -> TemplateSummary:
+    t = loaded.template
+    return TemplateSummary(
+        slug=t.slug, name=t.name, category=t.category, description=t.description,
+        strategy=t.ami_config.strategy.value if t.ami_config else None,
+        package_manager=t.package_manager.value if t.package_manager else None,
+        path=loaded.path, warnings=loaded.warnings,
+    )

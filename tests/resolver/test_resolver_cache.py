@@ -1,0 +1,100 @@
+"""The lookup cache: warm resolutions make no AWS calls, in this process and in a new one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from resolver_world import CANONICAL, family, image_id
+
+from cws_jupyter.core.cache import DiskCache, LayeredCache, MemoryCache
+
+SEARCH = f"""
+    name: T
+    ami_config:
+      ami_search: {{owner: "{CANONICAL}", name_pattern: "ubuntu-*"}}
+"""
+
+
+def test_warm_resolution_makes_no_calls(aws_world, make_service):
+    """The second resolution in a process is served from memory."""
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    svc = make_service({"t": SEARCH})
+    cold = svc.resolve("t", region="us-east-1")
+    warm = svc.resolve("t", region="us-east-1")
+    assert cold.aws_calls == 1 and warm.aws_calls == 0
+    assert warm.ami_id == cold.ami_id
+
+
+def test_new_service_reads_the_disk_cache(aws_world, make_service):
+    """A new service (as in a new process) with the same cache folder makes zero AWS calls."""
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    first = make_service({"t": SEARCH})
+    first.resolve("t", region="us-east-1")
+    second = make_service({"t": SEARCH})
+    assert second.resolve("t", region="us-east-1").aws_calls == 0
+
+
+def test_ttl_zero_disables_caching(aws_world, make_service):
+    """AMI_CACHE_TTL=0: every resolution asks AWS."""
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    svc = make_service({"t": SEARCH}, cache_ttl=0)
+    svc.resolve("t", region="us-east-1")
+    assert svc.resolve("t", region="us-east-1").aws_calls == 1
+
+
+def test_deregistered_mapped_ami_is_evicted(aws_world, make_service):
+    """An AMI found gone is dropped from every cached lookup that mentions it."""
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    mapped = image_id("ubuntu", "us-east-1")
+    svc = make_service({"t": f"""
+        name: T
+        packages: {{system: [git]}}
+        ami_config:
+          ami_mappings: {{us-east-1: {mapped}}}
+    """})
+    assert svc.resolve("t", region="us-east-1").ami_id == mapped
+    svc.access.client("ec2", "us-east-1").deregister_image(ImageId=mapped)
+    svc.catalog.forget(mapped)  # what the lifecycle does when it deregisters, or a launch finds it gone
+    res = svc.resolve("t", region="us-east-1")
+    assert res.ami_id is None and any("no longer exists" in w for w in res.warnings)
+    disk = json.loads((svc.settings.cache_dir / "ami-lookups.json").read_text())
+    assert all(mapped not in json.dumps(v["value"]) for v in disk.values())
+
+
+def test_disk_cache_survives_a_damaged_file(tmp_path):
+    """A truncated cache file reads as empty, and the next write replaces it atomically."""
+    path = tmp_path / "c.json"
+    path.write_text('{"k": {"expires": 1e')
+    cache = DiskCache(path)
+    assert cache.get("k") is None
+    cache.set("k", [1], ttl=60)
+    assert DiskCache(path).get("k") == [1]
+    assert not list(tmp_path.glob(".cache-*.tmp"))
+
+
+def test_cache_entries_expire(tmp_path):
+    """Entries past their TTL are misses in both layers."""
+    now = [1000.0]
+    cache = LayeredCache(MemoryCache(lambda: now[0]), DiskCache(tmp_path / "c.json", lambda: now[0]))
+    cache.set("k", {"a": 1}, ttl=10)
+    assert cache.get("k") == {"a": 1}
+    now[0] += 11
+    assert cache.get("k") is None
+
+
+def test_concurrent_processes_share_the_disk_cache(tmp_path):
+    """Several real processes writing the cache at once lose no entries."""
+    script = textwrap.dedent(f"""
+        import sys
+        from cws_jupyter.core.cache import DiskCache
+        cache = DiskCache(__import__("pathlib").Path({str(tmp_path / "c.json")!r}))
+        for i in range(20):
+            cache.set(f"{{sys.argv[1]}}-{{i}}", [i], ttl=600)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(n)]) for n in range(4)]
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    cache = DiskCache(tmp_path / "c.json")
+    assert all(cache.get(f"{n}-{i}") == [i] for n in range(4) for i in range(20))
