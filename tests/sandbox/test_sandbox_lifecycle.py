@@ -28,6 +28,10 @@ from cws_jupyter.core.sandbox import (
 
 pytestmark = pytest.mark.sandbox
 
+LAB_IMAGE_NAME = next(
+    i.name for i in load_world().images() if i.family == "cws-teaching-lab"
+)  # dated relative to today
+
 ClientOf = Callable[[SandboxInfo, str, str], Any]
 
 # Waits for a "go" file, then starts (or finds) the sandbox and prints its runtime info.
@@ -35,6 +39,7 @@ STARTER = """
 import sys, time
 from pathlib import Path
 from cws_jupyter.core.sandbox import ensure_running
+
 go = Path(sys.argv[2])
 while not go.exists():
     time.sleep(0.005)
@@ -155,11 +160,11 @@ def test_reset_wipes_user_state_and_keeps_the_world(state_dir: Path, client_of: 
     instance_id = run["Instances"][0]["InstanceId"]
     mine = ec2.create_image(InstanceId=instance_id, Name="my-lab-v2")["ImageId"]
     names = sorted(i["Name"] for i in ec2.describe_images(Owners=["self"])["Images"])
-    assert names == ["cws-teaching-lab-1.4.0-x86_64-20251020", "my-lab-v2"]
+    assert names == [LAB_IMAGE_NAME, "my-lab-v2"]
 
     assert reset(state_dir) == info  # same server, state wiped in place
     names = sorted(i["Name"] for i in ec2.describe_images(Owners=["self"])["Images"])
-    assert names == ["cws-teaching-lab-1.4.0-x86_64-20251020"]
+    assert names == [LAB_IMAGE_NAME]
     with pytest.raises(ClientError, match="InvalidAMIID.NotFound"):
         ec2.describe_images(ImageIds=[mine])
     assert ec2.describe_instances()["Reservations"] == []
@@ -179,7 +184,7 @@ def test_moto_reset_endpoint_reseeds_too(state_dir: Path, client_of: ClientOf) -
     assert answer == {"reset": True, "images": len(load_world().images())}
     assert ec2.describe_key_pairs()["KeyPairs"] == []
     lab = ec2.describe_images(Owners=["self"])["Images"]
-    assert [i["Name"] for i in lab] == ["cws-teaching-lab-1.4.0-x86_64-20251020"]
+    assert [i["Name"] for i in lab] == [LAB_IMAGE_NAME]
 
 
 def test_reset_starts_a_sandbox_when_none_runs(state_dir: Path) -> None:

@@ -150,6 +150,16 @@ class ImageCatalog:
             raise _wrap(exc, region) from None
         return values
 
+    def caller_account(self) -> str | None:
+        """The account id of the credentials in use (one STS call, then cached); None if unknown."""
+        return self._cached("global", "caller-account", None, self._whoami)
+
+    def _whoami(self) -> str | None:
+        try:
+            return self.access.client("sts", self.access.session.region_name or "us-east-1").get_caller_identity()["Account"]
+        except Exception:  # no STS access is no reason to fail a resolution
+            return None
+
     def forget(self, ami_id: str) -> int:
         """Evict every cached lookup that mentions an image found to be gone."""
         return self.cache.evict_image(ami_id)

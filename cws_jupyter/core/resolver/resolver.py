@@ -154,7 +154,7 @@ class Resolver:
             raise ResolutionFailed(f"refusing to pair {image.architecture} AMI with {instance_type}")
         if image:
             warnings += safety_warnings(
-                image, trusted=self.trusted, owned_by_caller=bool(hit and hit.owned_by_caller),
+                image, trusted=self.trusted, owned_by_caller=self._owned_by_caller(hit),
                 max_age_days=self.settings.max_image_age_days, now=dt.datetime.now(dt.timezone.utc),
             )
         costs = compare_costs(template, region, instance_type, self.prices,
@@ -191,6 +191,14 @@ class Resolver:
                           fallback_chain=chain, estimated_launch_time=BOOT_SECONDS + setup_seconds(template),
                           user_data=render_user_data(template), fallback_ami=image if script_first else None,
                           **self._warned(warnings), **common)
+
+    def _owned_by_caller(self, hit: TierResult | None) -> bool:
+        """Images of your own account are trusted; ask STS only when the owner is not already trusted."""
+        if hit is None or hit.image is None:
+            return False
+        if hit.owned_by_caller or hit.image.owner_id in self.trusted:
+            return hit.owned_by_caller
+        return hit.image.owner_id == self.catalog.caller_account()
 
     @staticmethod
     def _why_no_script(template: Template, strategy: Strategy) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Literal
 
@@ -30,9 +30,10 @@ def world_image_id(family: str, region: str, arch: str) -> str:
     return "ami-" + digest[:17]
 
 
-def substitute(text: str, arch: str) -> str:
-    """Replace ``{arch_deb}`` (amd64/arm64) and ``{arch}`` (x86_64/arm64) in a name."""
-    return text.replace("{arch_deb}", DEBIAN_ARCH[arch]).replace("{arch}", arch)
+def substitute(text: str, arch: str, created: datetime | None = None) -> str:
+    """Replace ``{arch_deb}`` (amd64/arm64), ``{arch}`` (x86_64/arm64) and ``{date}`` (YYYYMMDD)."""
+    text = text.replace("{arch_deb}", DEBIAN_ARCH[arch]).replace("{arch}", arch)
+    return text.replace("{date}", created.strftime("%Y%m%d")) if created else text
 
 
 class WorldImage(BaseModel):
@@ -68,7 +69,10 @@ class ImageFamily(BaseModel):
     architectures: list[Arch] = Field(min_length=1)
     name: str
     description: str = ""
-    creation_date: datetime
+    creation_date: datetime | None = Field(None, description="A fixed creation time (UTC)")
+    age_days: int | None = Field(
+        None, ge=0, description="Or: created this many days before today, so the world stays current"
+    )
     root_volume_gb: int = Field(8, ge=1, le=16384)
     ssm_parameter: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
@@ -88,15 +92,17 @@ class ImageFamily(BaseModel):
 
     @field_validator("creation_date")
     @classmethod
-    def _check_timezone(cls, value: datetime) -> datetime:
+    def _check_timezone(cls, value: datetime | None) -> datetime | None:
         """Creation dates must say their time zone (world.yaml uses UTC, "...Z")."""
-        if value.tzinfo is None:
+        if value is not None and value.tzinfo is None:
             raise ValueError("creation_date needs a time zone, e.g. 2025-11-12T08:14:09.000Z")
         return value
 
     @model_validator(mode="after")
     def _check_ids_and_parameter(self) -> ImageFamily:
         """Explicit ids are well formed and name real combinations; parameters do not clash."""
+        if (self.creation_date is None) == (self.age_days is None):
+            raise ValueError("give exactly one of creation_date and age_days")
         combos = {f"{r}/{a}" for r in self.regions for a in self.architectures}
         explicit = self.id if isinstance(self.id, dict) else {}
         if isinstance(self.id, str):
@@ -121,8 +127,16 @@ class ImageFamily(BaseModel):
             return self.id[f"{region}/{arch}"]
         return world_image_id(self.family, region, arch)
 
+    def created(self) -> datetime:
+        """The creation time: fixed, or ``age_days`` before today (06:00 UTC, stable all day)."""
+        if self.creation_date is not None:
+            return self.creation_date
+        today = datetime.now(timezone.utc).replace(hour=6, minute=0, second=0, microsecond=0)
+        return today - timedelta(days=self.age_days or 0)
+
     def expand(self, account_id: str) -> list[WorldImage]:
         """Every concrete image of this family, region by region and arch by arch."""
+        created = self.created()
         owner_id = account_id if self.owner == SELF_OWNER else self.owner
         public = self.public if self.public is not None else self.owner != SELF_OWNER
         return [
@@ -131,12 +145,12 @@ class ImageFamily(BaseModel):
                 region=region,
                 architecture=arch,
                 image_id=self.image_id(region, arch),
-                name=substitute(self.name, arch),
-                description=substitute(self.description, arch),
+                name=substitute(self.name, arch, created),
+                description=substitute(self.description, arch, created),
                 owner_id=owner_id,
                 owner_alias=self.owner_alias,
                 public=public,
-                creation_date=self.creation_date,
+                creation_date=created,
                 root_volume_gb=self.root_volume_gb,
                 tags=dict(self.tags),
                 product_codes=(self.product_code,) if self.product_code else (),

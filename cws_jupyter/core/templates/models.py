@@ -41,6 +41,7 @@ TRUSTED_OWNERS: dict[str, str] = {
     "137112412989": "Amazon",
     "amazon": "Amazon",
     "898082745236": "AWS Deep Learning AMIs",
+    "aws-marketplace": "AWS Marketplace",
 }
 
 
