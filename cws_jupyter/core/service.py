@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,6 +159,7 @@ class CwsService:
         regions: list[str] | None = None,
         all_regions: bool = False,
         architecture: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> AvailabilityMatrix:
         """Availability matrix: regions checked concurrently."""
         from .resolver.availability import availability
@@ -172,7 +174,7 @@ class CwsService:
         else:
             home = self.settings.region
             wanted = [home, *self.regions.fallbacks(home)]
-        return availability(self.resolver, loaded, wanted, architecture)
+        return availability(self.resolver, loaded, wanted, architecture, progress)
 
     def costs(
         self, template: str | LoadedTemplate, region: str | None = None, architecture: str | None = None

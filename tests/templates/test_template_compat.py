@@ -40,7 +40,9 @@ EXPECTED: dict[str, Outcome] = {
     "history-rocky9-conda-stack.yml": Outcome("rocky-conda"),
     "jupyter-notebook-server.yml": Outcome("jupyter-notebook-server"),
     # top-level `ports` and `minimum_size` were silently ignored by the Go loader
-    "python-ml-workstation.yml": Outcome("python-ml-workstation", unknown_keys=("minimum_size", "ports")),
+    "python-ml-workstation.yml": Outcome(
+        "python-ml-workstation", unknown_keys=("minimum_size", "ports")
+    ),
     "r-research-workstation.yml": Outcome("r-research-workstation"),
     "rstudio-server.yml": Outcome("rstudio-server"),
     "testing/debug-template.yml": Outcome("debug-template"),
@@ -80,7 +82,9 @@ def test_compat_file_outcome(compat: Path, checks: dict[str, TemplateCheck], nam
     if expected.error is None:
         assert check.ok, check.errors
         assert check.errors == []
-        assert check.warnings == [f"{path}: unknown key '{key}' is ignored" for key in expected.unknown_keys]
+        assert check.warnings == [
+            f"{path}: unknown key '{key}' is ignored" for key in expected.unknown_keys
+        ]
     else:
         field, value = expected.error
         assert not check.ok
@@ -106,7 +110,10 @@ def test_legacy_amis_form_is_read_per_region_and_architecture(compat: Path) -> N
     assert dl.package_manager is PackageManager.AMI and dl.is_ami_only
     assert dl.ami_config is not None
     assert dl.ami_config.amis["us-west-2"][Architecture.X86_64] == "ami-0c02fb55956c7d316"
-    assert dl.ami_config.instance_types == {Architecture.X86_64: "g4dn.xlarge", Architecture.ARM64: "g5g.xlarge"}
+    assert dl.ami_config.instance_types == {
+        Architecture.X86_64: "g4dn.xlarge",
+        Architecture.ARM64: "g5g.xlarge",
+    }
     assert dl.ami_config.ssh_user == "ubuntu"
 
 
@@ -123,7 +130,10 @@ def test_inherits_pair_child_names_parent_by_display_name(compat: Path) -> None:
     assert [u.name for u in stacked.users] == ["rocky", "datascientist"]
     assert [s.name for s in stacked.services] == ["jupyter"]
     assert stacked.instance_defaults.ports == [22, 8888]
-    assert (parent.package_manager, stacked.package_manager) == (PackageManager.DNF, PackageManager.CONDA)
+    assert (parent.package_manager, stacked.package_manager) == (
+        PackageManager.DNF,
+        PackageManager.CONDA,
+    )
     assert stacked.name == "Rocky Linux 9 + Conda Stack" and stacked.slug == "rocky-conda"
     assert stacked.tags["type"] == "stacked" and stacked.tags["purpose"] == "data-science"
 

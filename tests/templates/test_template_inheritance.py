@@ -62,7 +62,9 @@ def test_missing_parent_names_the_missing_ref(tmp_path: Path, write: Write) -> N
 
 def test_inherits_must_be_names(tmp_path: Path, write: Write) -> None:
     write("bad.yml", "name: Bad\ninherits: {base: 1}\n")
-    with pytest.raises(TemplateError, match=r"bad\.yml: field 'inherits': expected a template name"):
+    with pytest.raises(
+        TemplateError, match=r"bad\.yml: field 'inherits': expected a template name"
+    ):
         TemplateLibrary([tmp_path]).get("bad")
 
 
@@ -139,9 +141,15 @@ def test_several_parents_merge_in_order(tmp_path: Path, write: Write) -> None:
 
 
 def test_grandparent_chain_and_parent_unchanged(tmp_path: Path, write: Write) -> None:
-    write("g.yml", "name: G\npackages: {system: [a]}\ninstance_defaults: {ports: [22]}\nversion: '1'\n")
+    write(
+        "g.yml",
+        "name: G\npackages: {system: [a]}\ninstance_defaults: {ports: [22]}\nversion: '1'\n",
+    )
     write("p.yml", "name: P\ninherits: g\npackages: {system: [b]}\nversion: '2'\n")
-    write("c.yml", "name: C\ninherits: p\npackages: {system: [c]}\ninstance_defaults: {ports: [22, 80]}\n")
+    write(
+        "c.yml",
+        "name: C\ninherits: p\npackages: {system: [c]}\ninstance_defaults: {ports: [22, 80]}\n",
+    )
     library = TemplateLibrary([tmp_path])
     c = library.get("c").template
     assert c.packages.system == ["a", "b", "c"]
@@ -154,7 +162,9 @@ def test_grandparent_chain_and_parent_unchanged(tmp_path: Path, write: Write) ->
 
 def test_child_errors_point_at_the_child(tmp_path: Path, write: Write) -> None:
     write("base.yml", "name: Base\nami_config: {strategy: ami_preferred}\n")
-    child = write("child.yml", "name: Child\ninherits: base\nami_config: {fallback_timeout: soon}\n")
+    child = write(
+        "child.yml", "name: Child\ninherits: base\nami_config: {fallback_timeout: soon}\n"
+    )
     with pytest.raises(TemplateError) as err:
         TemplateLibrary([tmp_path]).get("child")
     assert err.value.problems == [
@@ -166,7 +176,8 @@ def test_child_errors_point_at_the_child(tmp_path: Path, write: Write) -> None:
 def test_inline_template_inherits_from_the_library(tmp_path: Path, write: Write) -> None:
     write("base.yml", "name: Base\npackages: {system: [git]}\ninstance_defaults: {ports: [22]}\n")
     loaded = TemplateLibrary([tmp_path]).load_text(
-        "name: Mine\ninherits: Base\npackages: {pip: [rich]}\ninstance_defaults: {ports: [22, 8888]}\n",
+        "name: Mine\ninherits: Base\npackages: {pip: [rich]}\n"
+        "instance_defaults: {ports: [22, 8888]}\n",
         origin="<cell 3>",
     )
     assert loaded.path == "<cell 3>"

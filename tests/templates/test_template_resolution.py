@@ -20,9 +20,19 @@ from cws_jupyter.core.service import CwsService
 pytestmark = pytest.mark.sandbox
 
 WORLD = load_world()
-_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2",
-            "AWS_ENDPOINT_URL_SSM", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
-            "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+_AWS_ENV = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_EC2",
+    "AWS_ENDPOINT_URL_SSM",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+)
 
 
 def _image(family: str, region: str, arch: str = "x86_64") -> str:
@@ -52,7 +62,6 @@ EXPECTED = {
     ("python-ml", "eu-west-1"): ("ssm_parameter", ("dlami-pytorch", "eu-west-1")),
     ("deep-learning-gpu", "ap-northeast-1"): ("ssm_parameter", ("dlami-pytorch", "ap-northeast-1")),
     ("ubuntu-24-server", "us-west-2"): ("ssm_parameter", ("ubuntu-24.04", "us-west-2")),
-    ("ubuntu-24-desktop", "eu-central-1"): ("ssm_parameter", ("ubuntu-24.04", "eu-central-1")),
     ("teaching-lab", "us-east-1"): ("direct_mapping", ("cws-teaching-lab", "us-east-1")),
     ("teaching-lab", "eu-central-1"): ("dynamic_search", ("cws-teaching-lab", "eu-central-1")),
     ("r-research", "us-west-2"): ("dynamic_search", ("community-r-research", "us-west-2")),
@@ -82,7 +91,12 @@ def test_shipped_template_resolves_as_designed(service: CwsService, slug: str, r
 
 def test_every_tier_wins_somewhere() -> None:
     assert {method for method, _ in EXPECTED.values()} == {
-        "direct_mapping", "ssm_parameter", "dynamic_search", "marketplace", "cross_region", "script_fallback",
+        "direct_mapping",
+        "ssm_parameter",
+        "dynamic_search",
+        "marketplace",
+        "cross_region",
+        "script_fallback",
     }
 
 
@@ -106,7 +120,9 @@ def test_deep_learning_gpu_never_falls_back_to_a_script(service: CwsService) -> 
     assert "deep-learning-gpu" in err.value.message and "ami_required" in err.value.message
 
 
-def test_bioinformatics_provisions_by_script_with_the_mapped_image_as_fallback(service: CwsService) -> None:
+def test_bioinformatics_provisions_by_script_with_the_mapped_image_as_fallback(
+    service: CwsService,
+) -> None:
     result = service.resolve("bioinformatics", region="us-east-1")
     assert result.resolution_method.value == "script_fallback"
     assert result.fallback_ami is not None
@@ -116,10 +132,35 @@ def test_bioinformatics_provisions_by_script_with_the_mapped_image_as_fallback(s
     assert "bioconda::samtools" in (result.user_data or "")
 
 
-def test_community_images_warn_about_their_owner(service: CwsService) -> None:
-    result = service.resolve("r-research", region="ap-southeast-2")
-    assert result.resolution_method.value == "dynamic_search"
-    assert any("210987654321" in w and "not a trusted publisher" in w for w in result.warnings)
+def test_desktop_is_installed_by_script_on_canonicals_image(service: CwsService) -> None:
+    result = service.resolve("ubuntu-24-desktop", region="eu-central-1")
+    assert result.resolution_method.value == "ssm_parameter"
+    assert result.ami_id == _image("ubuntu-24.04", "eu-central-1")
+    assert result.provisioning.value == "ami_plus_script"  # a base OS image, the desktop on top
+    script = result.user_data or ""
+    assert "xrdp" in script and "tmux" in script  # the desktop's packages and the server's
+    assert result.instance_type == "t3.large"
+    assert result.estimated_launch_time == result.cost_comparison.script_launch_seconds
+
+
+def _untrusted(warnings: list[str]) -> list[str]:
+    return [w for w in warnings if "not a trusted publisher" in w]
+
+
+def test_only_the_community_account_is_untrusted(service: CwsService) -> None:
+    community = service.resolve("r-research", region="ap-southeast-2")
+    assert community.resolution_method.value == "dynamic_search"
+    (warning,) = _untrusted(community.warnings)
+    assert "210987654321" in warning and "CWS_TRUSTED_OWNERS=210987654321" in warning
+    # your own account's images (pinned or searched) and AWS Marketplace products are trusted
+    for slug, region in [
+        ("teaching-lab", "us-east-1"),
+        ("teaching-lab", "eu-central-1"),
+        ("teaching-lab", "us-west-2"),
+        ("rstudio", "us-east-1"),
+        ("python-ml", "us-east-1"),
+    ]:
+        assert _untrusted(service.resolve(slug, region=region).warnings) == [], (slug, region)
 
 
 def test_no_shipped_search_can_pick_the_squatter(service: CwsService) -> None:
@@ -133,4 +174,3 @@ def test_no_shipped_search_can_pick_the_squatter(service: CwsService) -> None:
             assert result.ami_id not in squatter and (
                 result.fallback_ami is None or result.fallback_ami.ami_id not in squatter
             )
-

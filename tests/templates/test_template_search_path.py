@@ -1,4 +1,4 @@
-"""The search path: CWS_TEMPLATE_PATH folders, then the user's folder, then the shipped templates."""
+"""The search path: CWS_TEMPLATE_PATH folders, then the user folder, then the shipped ones."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ def _library(monkeypatch: pytest.MonkeyPatch, home: Path, *path: Path) -> Templa
     return TemplateLibrary.from_settings(Settings.from_env())
 
 
-def test_default_path_is_user_folder_then_shipped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_path_is_user_folder_then_shipped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     library = _library(monkeypatch, tmp_path)
     assert library.folders == [tmp_path / "config" / "templates", shipped_templates_dir()]
     assert set(library.slugs()) == SHIPPED_SLUGS
@@ -32,7 +34,9 @@ def test_default_path_is_user_folder_then_shipped(monkeypatch: pytest.MonkeyPatc
     assert errors == [] and all(t.warnings == [] for t in loaded)
 
 
-def test_user_folder_adds_and_shadows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write) -> None:
+def test_user_folder_adds_and_shadows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write
+) -> None:
     user = tmp_path / "config" / "templates"
     mine = write("python-ml.yml", "name: My Python ML\ndescription: mine\n", folder=user)
     write("sub/extra.yaml", "name: Extra Tool\n", folder=user)  # sub-folders and .yaml count too
@@ -45,7 +49,9 @@ def test_user_folder_adds_and_shadows(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert note == f"{shipped_templates_dir() / 'python-ml.yml'} is shadowed by {mine}"
 
 
-def test_template_path_comes_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write) -> None:
+def test_template_path_comes_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write
+) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     user = tmp_path / "config" / "templates"
     write("rstudio.yml", "name: Lab RStudio\ndescription: first\n", folder=first)
@@ -60,7 +66,9 @@ def test_template_path_comes_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert all(s.endswith(f"is shadowed by {first / 'rstudio.yml'}") for s in library.shadowed)
 
 
-def test_shadowing_parent_changes_children(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write) -> None:
+def test_shadowing_parent_changes_children(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write
+) -> None:
     # A site can replace the shipped Ubuntu base; the shipped desktop then builds on the site's.
     site = tmp_path / "site"
     write(
@@ -70,7 +78,9 @@ def test_shadowing_parent_changes_children(monkeypatch: pytest.MonkeyPatch, tmp_
         package_manager: apt
         packages: {system: [site-agent]}
         instance_defaults: {ports: [22, 9100]}
-        ami_config: {strategy: ami_required, ami_search: {owner: self, name_pattern: "site-ubuntu-*"}}
+        ami_config:
+          strategy: ami_required
+          ami_search: {owner: self, name_pattern: "site-ubuntu-*"}
         """,
         folder=site,
     )
@@ -81,7 +91,9 @@ def test_shadowing_parent_changes_children(monkeypatch: pytest.MonkeyPatch, tmp_
     assert desktop.ami_config.ami_search.all_owners() == ["self"]
 
 
-def test_broken_files_do_not_hide_the_rest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write) -> None:
+def test_broken_files_do_not_hide_the_rest(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: Write
+) -> None:
     site = tmp_path / "site"
     broken = write("broken.yml", "name: [\n", folder=site)
     invalid = write("invalid.yml", "name: Invalid\nami_config: {strategy: nope}\n", folder=site)

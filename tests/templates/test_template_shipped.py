@@ -17,7 +17,12 @@ from cws_jupyter.core.errors import NotFound
 from cws_jupyter.core.regions import RegionMap
 from cws_jupyter.core.sandbox import WorldImage, load_world
 from cws_jupyter.core.templates import LoadedTemplate, TemplateLibrary
-from cws_jupyter.core.templates.fields import Architecture, FallbackStrategy, PackageManager, Strategy
+from cws_jupyter.core.templates.fields import (
+    Architecture,
+    FallbackStrategy,
+    PackageManager,
+    Strategy,
+)
 from cws_jupyter.core.templates.models import TRUSTED_OWNERS, AMISearch, Template
 
 EXPECTED_SLUGS = {
@@ -77,7 +82,9 @@ def test_python_ml_is_the_spec_example(shipped: TemplateLibrary) -> None:
     assert cfg is not None
     assert cfg.strategy is Strategy.AMI_PREFERRED
     assert cfg.fallback_strategy is FallbackStrategy.SCRIPT_PROVISIONING
-    assert cfg.ssm_parameter_for(Architecture.X86_64).startswith("/aws/service/deeplearning/ami/x86_64/")
+    assert cfg.ssm_parameter_for(Architecture.X86_64).startswith(
+        "/aws/service/deeplearning/ami/x86_64/"
+    )
     assert cfg.ssm_parameter_for(Architecture.ARM64) is None  # the DLAMI has no arm64 build
     assert cfg.ami_search is not None and cfg.ami_search.all_owners() == ["898082745236"]
     assert t.instance_defaults.type == "g4dn.xlarge"
@@ -112,7 +119,7 @@ def test_desktop_inherits_the_server(shipped: TemplateLibrary) -> None:
     assert desktop.inherits == ["ubuntu-24-server"]
     # lists are appended: the server's tools first, then the desktop's own packages
     assert desktop.packages.system[: len(server.packages.system)] == server.packages.system
-    assert {"xfce4", "xrdp"} <= set(desktop.packages.system[len(server.packages.system):])
+    assert {"xfce4", "xrdp"} <= set(desktop.packages.system[len(server.packages.system) :])
     # ports are appended and de-duplicated: [22] + [22, 3389] -> [22, 3389]
     assert server.instance_defaults.ports == [22]
     assert desktop.instance_defaults.ports == [22, 3389]
@@ -125,7 +132,18 @@ def test_desktop_inherits_the_server(shipped: TemplateLibrary) -> None:
     assert desktop.ami_config is not None and server.ami_config is not None
     assert desktop.ami_config.ssm_parameter == server.ami_config.ssm_parameter
     assert desktop.ami_config.ami_search == server.ami_config.ami_search
-    assert (server.ami_config.fallback_timeout, desktop.ami_config.fallback_timeout) == ("5m", "15m")
+    assert (server.ami_config.fallback_timeout, desktop.ami_config.fallback_timeout) == (
+        "5m",
+        "15m",
+    )
+    assert (server.ami_config.strategy, desktop.ami_config.strategy) == (
+        Strategy.AMI_REQUIRED,
+        Strategy.AMI_PREFERRED,
+    )
+    assert (server.ami_config.fallback_strategy, desktop.ami_config.fallback_strategy) == (
+        FallbackStrategy.ERROR,
+        FallbackStrategy.SCRIPT_PROVISIONING,
+    )
     assert [u.name for u in desktop.users] == ["researcher"]
     assert desktop.tags["type"] == "desktop" and desktop.tags["purpose"] == "general"
 
@@ -170,7 +188,9 @@ def _owner_id(owner: str) -> str:
 
 def _glob(pattern: str) -> re.Pattern[str]:
     """EC2 name filters: ``*`` any run of characters, ``?`` one character, nothing else special."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
+    return re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    )
 
 
 def _search_matches(search: AMISearch, image: WorldImage) -> bool:
@@ -178,7 +198,9 @@ def _search_matches(search: AMISearch, image: WorldImage) -> bool:
     return (
         image.owner_id in owners
         and (not search.name_pattern or bool(_glob(search.name_pattern).fullmatch(image.name)))
-        and (not search.architecture or image.architecture in {a.value for a in search.architecture})
+        and (
+            not search.architecture or image.architecture in {a.value for a in search.architecture}
+        )
         and all(image.tags.get(k) == v for k, v in search.required_tags.items())
         and (not search.version_tag or image.tags.get("Version") == search.version_tag)
         and (not search.min_creation_date or image.creation_date.date() >= search.min_creation_date)
@@ -206,13 +228,22 @@ def _hit(t: Template, region: str, arch: str) -> str | None:
 
 
 def _expected_method(t: Template, region: str, regions: RegionMap) -> str:
-    arch = t.ami_config.preferred_architecture.value if t.ami_config.preferred_architecture else "x86_64"
+    arch = (
+        t.ami_config.preferred_architecture.value
+        if t.ami_config.preferred_architecture
+        else "x86_64"
+    )
+    if t.ami_config.strategy is Strategy.AMI_FALLBACK and not t.is_ami_only:
+        return "script_fallback"  # script first; any AMI found is only the fallback
     if _hit(t, region, arch):
         return _hit(t, region, arch)  # type: ignore[return-value]
     if any(_hit(t, n, arch) for n in regions.fallbacks(region)):
         return "cross_region"
-    no_script = (t.ami_config.strategy is Strategy.AMI_REQUIRED or t.is_ami_only
-                 or t.ami_config.fallback_strategy is FallbackStrategy.ERROR)
+    no_script = (
+        t.ami_config.strategy is Strategy.AMI_REQUIRED
+        or t.is_ami_only
+        or t.ami_config.fallback_strategy is FallbackStrategy.ERROR
+    )
     return "failed" if no_script else "script_fallback"
 
 
@@ -223,14 +254,26 @@ def test_every_ami_source_exists_in_the_world(shipped: TemplateLibrary) -> None:
         assert cfg is not None
         if isinstance(cfg.ssm_parameter, dict):
             for arch, param in cfg.ssm_parameter.items():
-                where = {i.region for i in images if i.ssm_parameter == param and i.architecture == arch.value}
-                assert where == set(WORLD.regions), f"{slug}: {param} ({arch.value}) not in every region"
+                where = {
+                    i.region
+                    for i in images
+                    if i.ssm_parameter == param and i.architecture == arch.value
+                }
+                assert where == set(WORLD.regions), (
+                    f"{slug}: {param} ({arch.value}) not in every region"
+                )
         if cfg.ami_search:
-            assert any(_search_matches(cfg.ami_search, i) for i in images), f"{slug}: search finds nothing"
+            assert any(_search_matches(cfg.ami_search, i) for i in images), (
+                f"{slug}: search finds nothing"
+            )
             # the newest match wins; it must not be the squatter's look-alike
-            assert not any(_search_matches(cfg.ami_search, i) for i in images if i.family == "squatter-ubuntu")
+            assert not any(
+                _search_matches(cfg.ami_search, i) for i in images if i.family == "squatter-ubuntu"
+            )
         for region, ami_id in cfg.ami_mappings.items():
-            assert any(i.image_id == ami_id and i.region == region for i in images), f"{slug}: {ami_id}"
+            assert any(i.image_id == ami_id and i.region == region for i in images), (
+                f"{slug}: {ami_id}"
+            )
         if cfg.marketplace_search:
             code = cfg.marketplace_search.product_code
             assert any(code in i.product_codes for i in images), f"{slug}: product {code}"
@@ -245,7 +288,12 @@ def test_every_resolver_tier_wins_somewhere() -> None:
         for region in WORLD.regions
     }
     assert set(outcome.values()) == {
-        "direct_mapping", "ssm_parameter", "dynamic_search", "marketplace", "cross_region", "script_fallback",
+        "direct_mapping",
+        "ssm_parameter",
+        "dynamic_search",
+        "marketplace",
+        "cross_region",
+        "script_fallback",
     }
     assert outcome["python-ml", "eu-west-1"] == "ssm_parameter"
     assert outcome["teaching-lab", "us-east-1"] == "direct_mapping"
@@ -255,8 +303,14 @@ def test_every_resolver_tier_wins_somewhere() -> None:
     assert outcome["rstudio", "us-east-1"] == "marketplace"
     assert outcome["rstudio", "eu-central-1"] == "script_fallback"
     # the AMI-only and base-OS templates resolve in every sandbox region, never by script
-    for slug in ("amazon-linux-2023", "deep-learning-gpu", "ubuntu-24-server", "ubuntu-24-desktop"):
+    for slug in ("amazon-linux-2023", "deep-learning-gpu", "ubuntu-24-server"):
         assert {outcome[slug, r] for r in WORLD.regions} == {"ssm_parameter"}, slug
+    # the desktop resolves to Canonical's image everywhere (and is installed on it at first boot)
+    assert {outcome["ubuntu-24-desktop", r] for r in WORLD.regions} == {"ssm_parameter"}
+    assert all(
+        _hit(shipped.get("ubuntu-24-desktop").template, r, "x86_64") == "ssm_parameter"
+        for r in WORLD.regions
+    )
 
 
 def test_arm64_only_where_the_world_has_it(shipped: TemplateLibrary) -> None:

@@ -44,82 +44,130 @@ def _variant(old: str, new: str) -> str:
     ("old", "new", "field", "expected"),
     [
         pytest.param(
-            "ami-0123456789abcdef0", "ami-12345", "ami_config.ami_mappings.us-east-1",
+            "ami-0123456789abcdef0",
+            "ami-12345",
+            "ami_config.ami_mappings.us-east-1",
             "'ami-12345' is not an AMI id: expected 'ami-' followed by 8 or 17 hex digits",
             id="ami-id-too-short",
         ),
         pytest.param(
-            "ami-0123456789abcdef0", "ami-0123456789ABCDEF0", "ami_config.ami_mappings.us-east-1",
-            "'ami-0123456789ABCDEF0' is not an AMI id", id="ami-id-uppercase",
+            "ami-0123456789abcdef0",
+            "ami-0123456789ABCDEF0",
+            "ami_config.ami_mappings.us-east-1",
+            "'ami-0123456789ABCDEF0' is not an AMI id",
+            id="ami-id-uppercase",
         ),
         pytest.param(
-            "us-east-1: ami", "us-esat-1: ami", "ami_config.ami_mappings.us-esat-1",
-            "'us-esat-1' is not an AWS region; did you mean us-east-1?", id="region-transposed",
+            "us-east-1: ami",
+            "us-esat-1: ami",
+            "ami_config.ami_mappings.us-esat-1",
+            "'us-esat-1' is not an AWS region; did you mean us-east-1?",
+            id="region-transposed",
         ),
         pytest.param(
-            "us-east-1: ami", "eu-centrl-1: ami", "ami_config.ami_mappings.eu-centrl-1",
-            "'eu-centrl-1' is not an AWS region; did you mean eu-central-1?", id="region-letter-missing",
+            "us-east-1: ami",
+            "eu-centrl-1: ami",
+            "ami_config.ami_mappings.eu-centrl-1",
+            "'eu-centrl-1' is not an AWS region; did you mean eu-central-1?",
+            id="region-letter-missing",
         ),
         pytest.param(
-            "us-east-1: ami", "us-east-1a: ami", "ami_config.ami_mappings.us-east-1a",
-            "'us-east-1a' is not an AWS region; that is an availability zone, its region is us-east-1",
+            "us-east-1: ami",
+            "us-east-1a: ami",
+            "ami_config.ami_mappings.us-east-1a",
+            "'us-east-1a' is not an AWS region; "
+            "that is an availability zone, its region is us-east-1",
             id="region-is-a-zone",
         ),
         pytest.param(
-            "us-east-1: ami", "mars-north-1: ami", "ami_config.ami_mappings.mars-north-1",
-            "'mars-north-1' is not an AWS region", id="region-nothing-close",
+            "us-east-1: ami",
+            "mars-north-1: ami",
+            "ami_config.ami_mappings.mars-north-1",
+            "'mars-north-1' is not an AWS region",
+            id="region-nothing-close",
         ),
         pytest.param(
-            "fallback_timeout: 10m", "fallback_timeout: ten minutes", "ami_config.fallback_timeout",
-            "'ten minutes' is not a duration: use hours, minutes and seconds like '10m'", id="duration-words",
+            "fallback_timeout: 10m",
+            "fallback_timeout: ten minutes",
+            "ami_config.fallback_timeout",
+            "'ten minutes' is not a duration: use hours, minutes and seconds like '10m'",
+            id="duration-words",
         ),
         pytest.param(
-            "fallback_timeout: 10m", "fallback_timeout: 10min", "ami_config.fallback_timeout",
-            "'10min' is not a duration", id="duration-unit",
+            "fallback_timeout: 10m",
+            "fallback_timeout: 10min",
+            "ami_config.fallback_timeout",
+            "'10min' is not a duration",
+            id="duration-unit",
         ),
         pytest.param(
-            "fallback_timeout: 10m", "fallback_timeout: 600", "ami_config.fallback_timeout",
-            "Input should be a valid string (got 600)", id="duration-bare-number",
+            "fallback_timeout: 10m",
+            "fallback_timeout: 600",
+            "ami_config.fallback_timeout",
+            "Input should be a valid string (got 600)",
+            id="duration-bare-number",
         ),
         pytest.param(
-            "preferred_architecture: x86_64", "preferred_architecture: sparc",
-            "ami_config.preferred_architecture", "Input should be 'x86_64' or 'arm64' (got 'sparc')",
+            "preferred_architecture: x86_64",
+            "preferred_architecture: sparc",
+            "ami_config.preferred_architecture",
+            "Input should be 'x86_64' or 'arm64' (got 'sparc')",
             id="architecture",
         ),
         pytest.param(
-            "architecture: [x86_64]", "architecture: [x86_64, i386]", "ami_config.ami_search.architecture[1]",
-            "Input should be 'x86_64' or 'arm64' (got 'i386')", id="search-architecture",
+            "architecture: [x86_64]",
+            "architecture: [x86_64, i386]",
+            "ami_config.ami_search.architecture[1]",
+            "Input should be 'x86_64' or 'arm64' (got 'i386')",
+            id="search-architecture",
         ),
         pytest.param(
-            "strategy: ami_preferred", "strategy: fastest", "ami_config.strategy",
+            "strategy: ami_preferred",
+            "strategy: fastest",
+            "ami_config.strategy",
             "Input should be 'ami_preferred', 'ami_required' or 'ami_fallback' (got 'fastest')",
             id="strategy",
         ),
         pytest.param(
-            "fallback_strategy: script_provisioning", "fallback_strategy: retry",
+            "fallback_strategy: script_provisioning",
+            "fallback_strategy: retry",
             "ami_config.fallback_strategy",
             "Input should be 'script_provisioning', 'error' or 'cross_region' (got 'retry')",
             id="fallback-strategy",
         ),
         pytest.param(
-            'owner: "099720109477"', "owner: canonical", "ami_config.ami_search.owner",
-            "'canonical' is not an image owner: use a 12-digit AWS account id", id="owner-name",
+            'owner: "099720109477"',
+            "owner: canonical",
+            "ami_config.ami_search.owner",
+            "'canonical' is not an image owner: use a 12-digit AWS account id",
+            id="owner-name",
         ),
         pytest.param(
-            "type: t3.medium", "type: t3-medium", "instance_defaults.type",
-            "'t3-medium' is not an EC2 instance type", id="instance-type",
+            "type: t3.medium",
+            "type: t3-medium",
+            "instance_defaults.type",
+            "'t3-medium' is not an EC2 instance type",
+            id="instance-type",
         ),
         pytest.param(
-            "ports: [22]", "ports: [22, 70000]", "instance_defaults.ports",
-            "port 70000 is outside 1-65535", id="port",
+            "ports: [22]",
+            "ports: [22, 70000]",
+            "instance_defaults.ports",
+            "port 70000 is outside 1-65535",
+            id="port",
         ),
         pytest.param(
-            "package_manager: apt", "package_manager: brew", "package_manager",
-            "(got 'brew')", id="package-manager",
+            "package_manager: apt",
+            "package_manager: brew",
+            "package_manager",
+            "(got 'brew')",
+            id="package-manager",
         ),
     ],
 )
-def test_error_names_file_field_and_value(write: Write, old: str, new: str, field: str, expected: str) -> None:
+def test_error_names_file_field_and_value(
+    write: Write, old: str, new: str, field: str, expected: str
+) -> None:
     path = write("broken.yml", _variant(old, new))
     errors = _errors(path)
     assert len(errors) == 1, errors
@@ -183,17 +231,26 @@ def test_ssm_parameter_forms(value: str, expected: str | None) -> None:
 
 def test_unknown_keys_are_warnings_naming_file_and_key(write: Write) -> None:
     text = VALID + "minimum_size: M\nports: [8888]\n"
-    text = text.replace("  strategy: ami_preferred\n", "  strategy: ami_preferred\n  cache_ami: true\n")
+    text = text.replace(
+        "  strategy: ami_preferred\n", "  strategy: ami_preferred\n  cache_ami: true\n"
+    )
     text = text.replace("name_pattern:", "owner_alias: canonical, name_pattern:")
     path = write("extra.yml", text)
     (check,) = TemplateLibrary([]).check_files([path])
     assert check.ok and check.errors == []
     assert sorted(check.warnings) == sorted(
         f"{path}: unknown key '{key}' is ignored"
-        for key in ("minimum_size", "ports", "ami_config.cache_ami", "ami_config.ami_search.owner_alias")
+        for key in (
+            "minimum_size",
+            "ports",
+            "ami_config.cache_ami",
+            "ami_config.ami_search.owner_alias",
+        )
     )
     loaded = TemplateLibrary([path.parent]).get("extra")
-    assert loaded.template.ami_config is not None and loaded.template.ami_config.ami_search is not None
+    assert (
+        loaded.template.ami_config is not None and loaded.template.ami_config.ami_search is not None
+    )
     assert loaded.template.ami_config.ami_search.name_pattern == "ubuntu/images/*"
 
 
@@ -246,12 +303,16 @@ def test_package_manager_ami_needs_an_ami_config(write: Write) -> None:
     path = write("ami.yml", "name: AMI only\npackage_manager: ami\n")
     (error,) = _errors(path)
     assert error == (
-        f"{path}: field '(top level)': package_manager 'ami' needs an ami_config saying where the AMI comes from"
+        f"{path}: field '(top level)': package_manager 'ami' needs an ami_config "
+        "saying where the AMI comes from"
     )
 
 
 def test_scalar_text_fields(write: Write) -> None:
-    path = write("t.yml", "name: T\nversion: 2.0\nlast_updated: 2024-08-08\ntags: {gpu: true, n: 3, empty: }\n")
+    path = write(
+        "t.yml",
+        "name: T\nversion: 2.0\nlast_updated: 2024-08-08\ntags: {gpu: true, n: 3, empty: }\n",
+    )
     t = TemplateLibrary([path.parent]).get("t").template
     assert (t.version, t.last_updated) == ("2.0", "2024-08-08")
     assert t.tags == {"gpu": "true", "n": "3", "empty": ""}
@@ -261,7 +322,10 @@ def test_scalar_text_fields(write: Write) -> None:
 
 
 def test_costs_must_be_finite_and_not_negative(write: Write) -> None:
-    path = write("c.yml", "name: C\ninstance_defaults: {estimated_cost_per_hour: {x86_64: .nan, arm64: -1}}\n")
+    path = write(
+        "c.yml",
+        "name: C\ninstance_defaults: {estimated_cost_per_hour: {x86_64: .nan, arm64: -1}}\n",
+    )
     errors = _errors(path)
     assert sorted(e.split("'")[1] for e in errors) == [
         "instance_defaults.estimated_cost_per_hour.arm64",
@@ -269,7 +333,9 @@ def test_costs_must_be_finite_and_not_negative(write: Write) -> None:
     ]
 
 
-def test_duplicate_slugs_among_checked_files_each_get_a_verdict(tmp_path: Path, write: Write) -> None:
+def test_duplicate_slugs_among_checked_files_each_get_a_verdict(
+    tmp_path: Path, write: Write
+) -> None:
     one = write("one/same.yml", "name: Same One\n")
     two = write("two/same.yml", "name: Same Two\n")
     checks = {c.path: c for c in TemplateLibrary([]).check_files([one, two])}

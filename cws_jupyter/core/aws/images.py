@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..errors import AwsUnavailable, BadInput
 from ..cache import LookupCache
+from ..errors import AwsUnavailable, BadInput
 from .session import AwsAccess
 
 MISSING_IDS_RE = re.compile(r"ami-[0-9a-f]+")

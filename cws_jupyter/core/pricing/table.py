@@ -6,8 +6,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+
+from ..yamlio import load_yaml
 
 DATA_FILE = "prices.yaml"
 
@@ -147,4 +148,4 @@ class PriceTable(_Strict):
 def shipped_table() -> PriceTable:
     """Parse and validate the packaged ``prices.yaml`` (once per process)."""
     text = resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return PriceTable.model_validate(yaml.safe_load(text))
+    return PriceTable.model_validate(load_yaml(text))

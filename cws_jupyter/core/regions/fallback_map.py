@@ -6,9 +6,8 @@ import pathlib
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from ..errors import BadInput
+from ..yamlio import load_yaml
 from .models import FallbackData, RegionEntry, RegionFallback
 from .overrides import read_overrides
 from .validate import validate_region
@@ -20,7 +19,7 @@ DATA_FILE = "fallbacks.yaml"
 def shipped_data() -> FallbackData:
     """Parse and validate the packaged ``fallbacks.yaml`` (once per process)."""
     text = resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return FallbackData.model_validate(yaml.safe_load(text))
+    return FallbackData.model_validate(load_yaml(text))
 
 
 class RegionMap:

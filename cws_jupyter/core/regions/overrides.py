@@ -9,6 +9,7 @@ import yaml
 
 from ..errors import BadInput
 from ..templates.fields import check_region
+from ..yamlio import load_yaml
 from .validate import partition_of
 
 FIELD = "region_fallbacks_file"
@@ -64,7 +65,7 @@ def read_overrides(path: Path) -> dict[str, list[str]]:
     except OSError as exc:
         raise _bad(path, f"cannot be read ({exc.strerror or exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise _bad(path, f"is not valid YAML ({exc})".replace("\n", " ")) from None
     if data is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
@@ -39,9 +40,16 @@ class AvailabilityMatrix(BaseModel):
 
 
 def availability(
-    resolver: Resolver, loaded: LoadedTemplate, regions: list[str], architecture: str | None = None
+    resolver: Resolver,
+    loaded: LoadedTemplate,
+    regions: list[str],
+    architecture: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AvailabilityMatrix:
-    """Check every region concurrently; a region that fails (not enabled, say) is a row, not a crash."""
+    """Check every region concurrently; a region that fails (not enabled, say) is a row, not a crash.
+
+    ``progress(done, total)`` is called as regions finish (from worker threads).
+    """
     started, calls = time.perf_counter(), resolver.catalog.access.calls
     template = loaded.template
     matrix = AvailabilityMatrix(template=template.slug)
@@ -52,10 +60,18 @@ def availability(
         archs = candidate_architectures(template, architecture)
         ctx = TierContext(template, template.ami_config, archs, resolver.catalog,
                           dt.datetime.now(dt.timezone.utc))
-        workers = max(1, min(len(regions), resolver.settings.cross_region_workers))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cws-test") as pool:
-            rows = list(pool.map(lambda r: _row(ctx, r), regions))
-        matrix.regions = rows
+        done = [0]
+        lock = threading.Lock()
+
+        def check(region: str) -> RegionAvailability:
+            row = _row(ctx, region)
+            with lock:
+                done[0] += 1
+                if progress:
+                    progress(done[0], len(regions))
+            return row
+
+        matrix.regions = list(resolver.pool.map(check, regions))
     matrix.checked = len(matrix.regions)
     matrix.available_in = sum(r.available for r in matrix.regions)
     matrix.duration_ms = round((time.perf_counter() - started) * 1000, 2)

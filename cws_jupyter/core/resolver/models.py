@@ -21,6 +21,14 @@ class ResolutionMethod(str, Enum):
     FAILED = "failed"
 
 
+class Provisioning(str, Enum):
+    """What happens at first boot."""
+
+    NONE = "none"  # the AMI holds everything
+    AMI_PLUS_SCRIPT = "ami_plus_script"  # a base OS image; the template's packages are installed on it
+    SCRIPT = "script"  # no AMI: script provisioning on the region's default base image
+
+
 class TierOutcome(str, Enum):
     """What one tier of the chain did."""
 
@@ -88,7 +96,8 @@ class Resolution(BaseModel):
     estimated_cost: float | None = Field(None, description="On-demand USD per hour")
     estimated_launch_time: int = Field(description="Seconds from launch to a ready workstation")
     cost_comparison: CostComparison | None = None
-    user_data: str | None = Field(None, description="Provisioning script (script fallback)")
+    provisioning: Provisioning = Field(description="What runs at first boot")
+    user_data: str | None = Field(None, description="First-boot script (cloud-init user data)")
     fallback_ami: AMIInfo | None = Field(None, description="The AMI to fall back on (ami_fallback)")
     aws_calls: int = Field(0, description="AWS API calls this resolution made (0 when cached)")
     duration_ms: float = 0.0

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
+from ..aws.images import AMIInfo
 from ..errors import BadInput, ResolutionFailed
 from ..templates.fields import FallbackStrategy, Strategy
 from ..templates.loader import LoadedTemplate
 from ..templates.models import TRUSTED_OWNERS, Template
-from ..templates.userdata import BOOT_SECONDS, render_user_data, setup_seconds
+from ..templates.userdata import BOOT_SECONDS, render_ami_user_data, render_user_data, setup_seconds
 from .costs import compare_costs
 from .instances import architecture_of, candidate_architectures, instance_type_for
-from .models import Resolution, ResolutionMethod, TierAttempt, TierOutcome
+from .models import Provisioning, Resolution, ResolutionMethod, TierAttempt, TierOutcome
 from .selection import safety_warnings
 from .tiers import TierContext, TierResult, run_tiers
 
@@ -34,6 +36,19 @@ class Resolver:
         self.regions = regions
         self.prices = prices
         self.trusted = set(TRUSTED_OWNERS) | set(settings.extra_trusted_owners)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        """Worker threads for fan-out across regions, started once and reused."""
+        if self._pool is None:
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(
+                        max_workers=self.settings.cross_region_workers, thread_name_prefix="cws-region"
+                    )
+        return self._pool
 
     def resolve(
         self,
@@ -99,11 +114,9 @@ class Resolver:
         neighbours = self.regions.fallbacks(region)
         if not neighbours:
             return None, [self._cross(region, TierOutcome.SKIPPED, "no fallback regions")], []
-        workers = min(len(neighbours), self.settings.cross_region_workers)
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cws-xregion") as pool:
-            futures = {n: pool.submit(run_tiers, ctx, n, strict_errors=False) for n in neighbours}
-            done, _ = wait(futures.values(), timeout=max(0.0, deadline - time.perf_counter()))
+        futures = {n: self.pool.submit(run_tiers, ctx, n, strict_errors=False) for n in neighbours}
+        done, _ = wait(futures.values(), timeout=max(0.0, deadline - time.perf_counter()))
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         attempts: list[TierAttempt] = []
         warnings: list[str] = []
@@ -166,9 +179,15 @@ class Resolver:
         if image and not script_first:
             method = ResolutionMethod.CROSS_REGION if source_region else hit.attempt.tier  # type: ignore[union-attr]
             launch = BOOT_SECONDS + (costs.copy_seconds if source_region else 0)
+            if self._image_is_complete(template, image):
+                provisioning, user_data = Provisioning.NONE, render_ami_user_data(template)
+            else:
+                provisioning, user_data = Provisioning.AMI_PLUS_SCRIPT, render_user_data(template)
+                launch += setup_seconds(template)
             return Resolution(ami_id=image.ami_id, ami=image, resolution_method=method,
                               source_region=source_region, copy_required=bool(source_region),
                               fallback_chain=chain, estimated_launch_time=launch,
+                              provisioning=provisioning, user_data=user_data,
                               **self._warned(warnings), **common)
 
         no_script = (strategy is Strategy.AMI_REQUIRED or template.is_ami_only
@@ -188,9 +207,19 @@ class Resolver:
             warnings.append(f"{image.ami_id} is the fallback if provisioning exceeds "
                             f"{config.fallback_timeout if config else '10m'}")
         return Resolution(ami_id=None, resolution_method=ResolutionMethod.SCRIPT_FALLBACK,
+                          provisioning=Provisioning.SCRIPT,
                           fallback_chain=chain, estimated_launch_time=BOOT_SECONDS + setup_seconds(template),
                           user_data=render_user_data(template), fallback_ami=image if script_first else None,
                           **self._warned(warnings), **common)
+
+    @staticmethod
+    def _image_is_complete(template: Template, image: AMIInfo) -> bool:
+        """Does the image already hold the template's software, or is it a base OS to provision?"""
+        config = template.ami_config
+        if config is not None and config.image_includes_packages is not None:
+            return config.image_includes_packages
+        return (template.is_ami_only or image.tags.get("Template") == template.slug
+                or not template.has_provisioning)
 
     def _owned_by_caller(self, hit: TierResult | None) -> bool:
         """Images of your own account are trusted; ask STS only when the owner is not already trusted."""
@@ -198,6 +227,8 @@ class Resolver:
             return False
         if hit.owned_by_caller or hit.image.owner_id in self.trusted:
             return hit.owned_by_caller
+        if hit.attempt.tier in (ResolutionMethod.DYNAMIC_SEARCH, ResolutionMethod.MARKETPLACE):
+            return False  # the query named this owner explicitly; it is not "self"
         return hit.image.owner_id == self.catalog.caller_account()
 
     @staticmethod

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..yamlio import load_yaml
+
 Arch = Literal["x86_64", "arm64"]
 
 #: Debian/Ubuntu spelling of each EC2 architecture (``{arch_deb}`` in names).
@@ -216,7 +218,6 @@ class World(BaseModel):
 
 def load_world() -> World:
     """The sandbox world shipped in the package (world.yaml), parsed and validated."""
-    import yaml  # local: keep `import cws_jupyter` light
 
     text = resources.files(__package__).joinpath("world.yaml").read_text(encoding="utf-8")
-    return World.model_validate(yaml.safe_load(text))
+    return World.model_validate(load_yaml(text))

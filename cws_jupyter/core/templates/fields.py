@@ -136,7 +136,9 @@ def check_region(value: str) -> str:
             suggestion = f"; that is an availability zone, its region is {hint}"
         else:
             suggestion = f"; did you mean {hint}?" if hint else ""
-        raise ValueError(f"{shown(value)} is not an AWS region{suggestion} (e.g. us-east-1, eu-west-1)")
+        raise ValueError(
+            f"{shown(value)} is not an AWS region{suggestion} (e.g. us-east-1, eu-west-1)"
+        )
     return value
 
 
@@ -145,7 +147,8 @@ def duration_seconds(value: str) -> int:
     match = DURATION_RE.match(value.strip()) if isinstance(value, str) else None
     if not match or not any(match.groups()):
         raise ValueError(
-            f"{shown(value)} is not a duration: use hours, minutes and seconds like '10m', '1h30m', '45s'"
+            f"{shown(value)} is not a duration: "
+            "use hours, minutes and seconds like '10m', '1h30m', '45s'"
         )
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     return hours * 3600 + minutes * 60 + seconds

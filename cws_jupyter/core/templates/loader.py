@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import NotFound, TemplateError
+from ..yamlio import MAX_DEPTH, NestedTooDeep, load_yaml
 from .inheritance import merge
 from .models import Template
 from .problems import describe_validation_error, describe_yaml_error, drop_keys
@@ -75,15 +76,26 @@ def parse_document(text: str | bytes, origin: str, default_slug: str | None = No
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise TemplateError(f"{origin}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if len(text) > MAX_FILE_BYTES:
+        raise TemplateError(
+            f"{origin}: larger than {MAX_FILE_BYTES} characters; is it really a template?"
+        )
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, MAX_DEPTH)
+    except NestedTooDeep as exc:
+        mark = exc.problem_mark
+        raise TemplateError(
+            f"{origin}:{mark.line + 1}:{mark.column + 1}: the YAML is nested more than "
+            f"{MAX_DEPTH} levels deep; a template needs only a few"
+        ) from None
     except yaml.YAMLError as exc:
         raise TemplateError(describe_yaml_error(origin, exc)) from None
     except RecursionError:
         raise TemplateError(f"{origin}: YAML could not be read: it is nested too deeply") from None
     except Exception as exc:  # noqa: BLE001 - PyYAML's constructors can fail in odd ways on odd
         # input (`!!timestamp ` with no value raises AttributeError, bad dates ValueError).
-        raise TemplateError(f"{origin}: YAML could not be read: {type(exc).__name__}: {exc}") from None
+        problem = f"{type(exc).__name__}: {exc}"
+        raise TemplateError(f"{origin}: YAML could not be read: {problem}") from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise TemplateError(f"{origin}: a template must be a YAML mapping of fields, but this is {kind}")
@@ -113,7 +125,9 @@ def _check_size(data: Any, origin: str) -> None:
             )
         if isinstance(node, (dict, list)):
             if id(node) in ancestors:
-                raise TemplateError(f"{origin}: a YAML alias refers to itself (a recursive &anchor)")
+                raise TemplateError(
+                    f"{origin}: a YAML alias refers to itself (a recursive &anchor)"
+                )
             inner = ancestors | {id(node)}
             children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
             stack.extend((child, inner) for child in children)

@@ -113,6 +113,12 @@ class AMIConfig(Strict):
     instance_types: dict[Arch, InstanceType] = Field(
         default_factory=dict, description="Instance type per architecture (legacy)"
     )
+    image_includes_packages: bool | None = Field(
+        None,
+        description="Does the AMI already hold the template's software? Unset: yes for AMI-only "
+        "templates and images tagged Template=<slug>; otherwise the packages are installed on "
+        "the image at first boot (a base OS image plus provisioning)",
+    )
     ssh_user: str | None = None
     user_data_script: str | None = None
 
@@ -155,7 +161,9 @@ class AMIConfig(Strict):
 def _ssm_name(name: str, arch: str | None = None) -> str:
     where = f"{arch}: " if arch else ""
     if not name.startswith("/"):
-        raise ValueError(f"{where}{shown(name)} is not an SSM parameter path: it must start with '/'")
+        raise ValueError(
+            f"{where}{shown(name)} is not an SSM parameter path: it must start with '/'"
+        )
     return name
 
 
@@ -276,6 +284,13 @@ class Template(Strict):
     def is_ami_only(self) -> bool:
         """True when the template cannot be provisioned by script (its software lives in the AMI)."""
         return self.package_manager is PackageManager.AMI
+
+    @property
+    def has_provisioning(self) -> bool:
+        """True when script provisioning would install or configure anything."""
+        p = self.packages
+        return bool(p.system or p.conda or p.pip or p.spack or self.users or self.services
+                    or self.user_data or self.post_install)
 
     def ports(self) -> list[int]:
         """Every port the workstation exposes: instance defaults and services, de-duplicated."""

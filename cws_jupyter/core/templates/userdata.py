@@ -50,7 +50,12 @@ def render_user_data(template: Template) -> str:
             f"/opt/conda/bin/conda install -y -c conda-forge {_quote(pkgs.conda)}",
         ]
     if pkgs.pip:
-        pip = "/opt/conda/bin/pip" if pkgs.conda else "python3 -m pip"
+        if pkgs.conda:
+            pip = "/opt/conda/bin/pip"
+        else:  # distributions refuse system-wide pip (PEP 668): use a venv for the workstation
+            lines += ["python3 -m venv /opt/cws/venv || { apt-get install -y python3-venv && "
+                      "python3 -m venv /opt/cws/venv; }"]
+            pip = "/opt/cws/venv/bin/pip"
         lines += [f"{pip} install {_quote(pkgs.pip)}"]
     if pkgs.spack:
         lines += [
@@ -88,3 +93,15 @@ def setup_seconds(template: Template) -> int:
     if pkgs.conda:
         seconds += CONDA_BOOTSTRAP_SECONDS
     return seconds
+
+
+def render_ami_user_data(template: Template) -> str | None:
+    """First-boot script for an AMI that already holds the software: the template's own extras."""
+    extras = [template.ami_config.user_data_script if template.ami_config else None,
+              template.user_data, template.post_install]
+    extras = [e.rstrip() for e in extras if e]
+    if not extras:
+        return None
+    head = ["#!/bin/bash", f"# cws-jupyter first boot for template '{template.slug}' (AMI launch)",
+            "set -euo pipefail"]
+    return "\n".join(head + extras) + "\n"
