@@ -4,6 +4,8 @@ that names where the text came from, and anything that loads can be serialised t
 
 from __future__ import annotations
 
+import re
+
 import copy
 import datetime as dt
 from pathlib import Path
@@ -317,10 +319,12 @@ def test_deep_nesting_is_a_clear_error_with_a_position() -> None:
     try:
         LIBRARY.load_text("name: Deep\nfoo: " + "[" * 100_000 + "]" * 100_000 + "\n", origin=ORIGIN)
     except TemplateError as exc:
-        assert exc.message == (
-            f"{ORIGIN}:2:69: the YAML is nested more than 64 levels deep; "
-            "a template needs only a few"
-        )
+        # the column is where the parser noticed: ours at level 65, or libyaml's own limit first
+        assert re.fullmatch(
+            re.escape(ORIGIN) + r":2:\d+: the YAML is nested more than 64 levels deep; "
+            "a template needs only a few",
+            exc.message,
+        ), exc.message
     else:
         raise AssertionError("100,000 levels of nesting must be refused")
     # 60 levels is unusual but fine
