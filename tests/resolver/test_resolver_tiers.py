@@ -196,3 +196,35 @@ def test_bad_inputs_are_clear_errors(aws_world, make_service):
         svc.resolve("t", region="us-east-1", architecture="sparc")
     assert err.value.field == "architecture"
     assert not issubclass(ResolutionFailed, BadInput)
+
+
+def test_base_image_gets_the_template_installed_on_it(aws_world, make_service):
+    """A plain OS image found for a template with packages: the answer adds the first-boot script."""
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    svc = make_service({"t": f"""
+        name: T
+        packages: {{system: [xfce4, xrdp]}}
+        ami_config:
+          {UBUNTU_SEARCH}
+    """})
+    res = svc.resolve("t", region="us-east-1")
+    assert res.ami_id == image_id("ubuntu", "us-east-1")
+    assert res.provisioning.value == "ami_plus_script"
+    assert "xrdp" in res.user_data
+    assert res.estimated_launch_time == res.cost_comparison.script_launch_seconds
+
+
+def test_image_built_for_the_template_needs_no_provisioning(aws_world, make_service):
+    """An image tagged Template=<slug> already holds the software; only the template's extras run."""
+    aws_world([family("lab", ["us-east-1"], owner=COMMUNITY, name="lab-{arch}", tags={"Template": "lab"})])
+    svc = make_service({"lab": f"""
+        name: Lab
+        packages: {{conda: [jupyterlab]}}
+        ami_config:
+          ami_search: {{owner: "{COMMUNITY}", required_tags: {{Template: lab}}}}
+          user_data_script: echo ready
+    """})
+    res = svc.resolve("lab", region="us-east-1")
+    assert res.provisioning.value == "none"
+    assert "echo ready" in res.user_data and "conda install" not in res.user_data
+    assert res.estimated_launch_time == res.cost_comparison.ami_launch_seconds
