@@ -7,6 +7,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+PROVISIONING = {
+    "none": "the AMI holds the software; nothing to install",
+    "ami_plus_script": "a base OS image; the template is installed on it by script (user data)",
+    "script": "script provisioning (user data) on the region's default base image",
+}
 OUTCOME_STYLE = {"hit": "green", "miss": "yellow", "skipped": "dim", "refused": "red", "error": "red"}
 
 
@@ -28,8 +33,10 @@ def render_resolution(console: Console, res: Any) -> None:
     if res.copy_required:
         console.print(f"  source: {res.source_region} (copy to {res.region} needed, "
                       f"~{_duration(res.cost_comparison.copy_seconds)})")
-    console.print(f"  instance: {res.instance_type} at {_money(res.estimated_cost)}/h   "
-                  f"launch: ~{_duration(res.estimated_launch_time)}   AWS calls: {res.aws_calls}")
+    price = "price unknown" if res.estimated_cost is None else f"{_money(res.estimated_cost)}/h"
+    console.print(f"  instance: {res.instance_type} at {price}   "
+                  f"ready in: ~{_duration(res.estimated_launch_time)}   AWS calls: {res.aws_calls}")
+    console.print(f"  first boot: {PROVISIONING[res.provisioning.value]}")
     table = Table(title="fallback chain", show_lines=False, title_justify="left")
     for col in ("tier", "region", "outcome", "reason", "ms"):
         table.add_column(col, overflow="fold")
@@ -46,10 +53,11 @@ def render_resolution(console: Console, res: Any) -> None:
 
 def render_costs(console: Console, c: Any) -> None:
     """AMI versus script provisioning, side by side."""
-    table = Table(title=f"AMI vs script provisioning ({c.instance_type}, {c.region}, prices of {c.price_as_of})",
-                  title_justify="left")
+    console.print(f"[bold]A template AMI vs script provisioning[/bold] "
+                  f"({c.instance_type} in {c.region}, prices of {c.price_as_of})")
+    table = Table(title_justify="left")
     table.add_column("")
-    table.add_column("AMI launch")
+    table.add_column("prebuilt AMI")
     table.add_column("script provisioning")
     table.add_row("time to ready", _duration(c.ami_launch_seconds), _duration(c.script_launch_seconds))
     table.add_row("setup cost per launch", "$0", _money(c.script_setup_cost))

@@ -25,8 +25,8 @@ class LookupCache(Protocol):
     def evict_image(self, ami_id: str) -> int:
         """Drop every entry that mentions ``ami_id``; returns how many were dropped."""
 
-    def clear(self) -> None:
-        """Drop everything."""
+    def clear(self, prefix: str = "") -> None:
+        """Drop every entry whose key starts with ``prefix`` (everything by default)."""
 
 
 def mentions(value: Any, ami_id: str) -> bool:
@@ -67,10 +67,11 @@ class MemoryCache:
                 del self._data[key]
         return len(doomed)
 
-    def clear(self) -> None:
-        """Drop everything."""
+    def clear(self, prefix: str = "") -> None:
+        """Drop every entry whose key starts with ``prefix``."""
         with self._lock:
-            self._data.clear()
+            for key in [k for k in self._data if k.startswith(prefix)]:
+                del self._data[key]
 
 
 class DiskCache:
@@ -141,10 +142,11 @@ class DiskCache:
                 self._write(kept)
             return len(data) - len(kept)
 
-    def clear(self) -> None:
-        """Drop everything."""
+    def clear(self, prefix: str = "") -> None:
+        """Drop every entry whose key starts with ``prefix``."""
         with self._lock:
-            self._write({})
+            self._mtime = None
+            self._write({k: v for k, v in self._read().items() if not k.startswith(prefix)})
 
 
 class LayeredCache:
@@ -172,10 +174,10 @@ class LayeredCache:
         """Evict from every layer."""
         return sum(layer.evict_image(ami_id) for layer in self.layers)
 
-    def clear(self) -> None:
+    def clear(self, prefix: str = "") -> None:
         """Clear every layer."""
         for layer in self.layers:
-            layer.clear()
+            layer.clear(prefix)
 
 
 class NullCache:
@@ -192,5 +194,5 @@ class NullCache:
         """Nothing to evict."""
         return 0
 
-    def clear(self) -> None:
+    def clear(self, prefix: str = "") -> None:
         """Nothing to clear."""

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+from .errors import BadInput
 
 APP = "cws-jupyter"
 TRUTHY = {"1", "true", "yes", "on"}
@@ -22,6 +24,46 @@ def _home_dir(kind: str) -> Path:
     if kind == "cache":
         return Path(platformdirs.user_cache_dir(APP))
     return Path(platformdirs.user_state_dir(APP))
+
+
+#: Which environment variable feeds each setting (for error messages).
+ENV_NAMES = {
+    "cache_ttl": "AMI_CACHE_TTL",
+    "max_image_age_days": "CWS_MAX_AMI_AGE_DAYS",
+    "region": "AWS_REGION",
+    "template_path": "CWS_TEMPLATE_PATH",
+    "region_fallbacks_file": "CWS_REGION_FALLBACKS",
+    "extra_trusted_owners": "CWS_TRUSTED_OWNERS",
+}
+
+
+def profile_region(profile: str | None) -> str | None:
+    """The ``region`` of the AWS profile in the shared config file, as the AWS CLI reads it."""
+    import configparser
+
+    path = Path(os.environ.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
+    if not path.is_file():
+        return None
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    section = "default" if profile in (None, "", "default") else f"profile {profile}"
+    return parser.get(section, "region", fallback=None) or None
+
+
+def _settings_field(exc: ValidationError) -> str | None:
+    loc = exc.errors()[0].get("loc", ())
+    return str(loc[0]) if loc else None
+
+
+def _settings_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = _settings_field(exc) or "setting"
+    source = ENV_NAMES.get(name)
+    where = f"{name} (environment variable {source})" if source else name
+    return f"bad value for {where}: {error['msg']} (got {error.get('input')!r})"
 
 
 class Settings(BaseModel):
@@ -46,11 +88,12 @@ class Settings(BaseModel):
         """Build settings from the process environment, then apply explicit overrides."""
         env = os.environ
         values: dict[str, object] = {
-            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+            or profile_region(env.get("AWS_PROFILE")) or "us-east-1",
             "profile": env.get("AWS_PROFILE") or None,
             "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
             "sandbox": env.get("CWS_SANDBOX", "").strip().lower() in TRUTHY,
-            "template_path": [Path(p) for p in env.get("CWS_TEMPLATE_PATH", "").split(":") if p],
+            "template_path": [Path(p) for p in env.get("CWS_TEMPLATE_PATH", "").split(os.pathsep) if p],
         }
         if env.get("AMI_CACHE_TTL"):
             values["cache_ttl"] = env["AMI_CACHE_TTL"]
@@ -63,4 +106,7 @@ class Settings(BaseModel):
         if env.get("CWS_REGION_FALLBACKS"):
             values["region_fallbacks_file"] = Path(env["CWS_REGION_FALLBACKS"])
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.model_validate(values)
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise BadInput(_settings_problem(exc), field=_settings_field(exc)) from None

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from .sandbox import SandboxInfo
 
 
+SANDBOX_NAMESPACE = "sandbox@"
+
+
 class TemplateSummary(BaseModel):
     """One line of the template catalogue."""
 
@@ -102,7 +105,7 @@ class CwsService:
     def _cache_namespace(self) -> str:
         access = self.access
         if access.label == "sandbox":
-            return f"sandbox@{access.endpoint_url}"
+            return f"{SANDBOX_NAMESPACE}{access.endpoint_url}"
         creds = access.session.get_credentials()
         key = creds.access_key if creds else ""
         digest = hashlib.sha256(key.encode()).hexdigest()[:10]
@@ -222,11 +225,12 @@ class CwsService:
         return reset(self.settings.state_dir)
 
     def _clear_cache(self) -> None:
+        """Forget the sandbox's cached lookups (real AWS entries are kept)."""
         from .cache import DiskCache
 
-        DiskCache(self.settings.cache_dir / "ami-lookups.json").clear()
+        DiskCache(self.settings.cache_dir / "ami-lookups.json").clear(SANDBOX_NAMESPACE)
         if "catalog" in self.__dict__:
-            self.catalog.cache.clear()
+            self.catalog.cache.clear(SANDBOX_NAMESPACE)
 
 
 def _summary(loaded: LoadedTemplate) -> TemplateSummary:

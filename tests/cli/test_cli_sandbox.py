@@ -61,7 +61,8 @@ def test_human_output_shows_the_chain(home: Path) -> None:
     out = cws(home, "ami", "resolve", "teaching-lab", "--region", "eu-west-1")
     assert out.returncode == 0, out.stderr
     assert "cross_region" in out.stdout and "eu-central-1" in out.stdout
-    assert "fallback chain" in out.stdout and "AMI vs script provisioning" in out.stdout
+    assert "fallback chain" in out.stdout and "A template AMI vs script provisioning" in out.stdout
+    assert "first boot:" in out.stdout
 
 
 def test_a_new_process_resolves_from_the_cache(home: Path) -> None:

@@ -98,3 +98,13 @@ def test_concurrent_processes_share_the_disk_cache(tmp_path):
     assert all(p.wait(timeout=60) == 0 for p in procs)
     cache = DiskCache(tmp_path / "c.json")
     assert all(cache.get(f"{n}-{i}") == [i] for n in range(4) for i in range(20))
+
+
+def test_clearing_the_sandbox_keeps_real_aws_entries(tmp_path):
+    """`cws sandbox reset` forgets sandbox lookups only."""
+    cache = LayeredCache(MemoryCache(), DiskCache(tmp_path / "c.json"))
+    cache.set("sandbox@http://127.0.0.1:1|us-east-1|ssm|x", {"a": 1}, ttl=60)
+    cache.set("aws:default::abc|us-east-1|ssm|x", {"b": 2}, ttl=60)
+    cache.clear("sandbox@")
+    assert cache.get("sandbox@http://127.0.0.1:1|us-east-1|ssm|x") is None
+    assert DiskCache(tmp_path / "c.json").get("aws:default::abc|us-east-1|ssm|x") == {"b": 2}

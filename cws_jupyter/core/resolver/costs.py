@@ -26,7 +26,10 @@ def compare_costs(
     """What an AMI saves per launch, what it costs to keep (and to copy here), and the verdict."""
     hourly = prices.hourly(instance_type, region)
     setup = setup_seconds(template)
-    snapshot_gb = image_gb or template.instance_defaults.root_volume_gb or DEFAULT_SNAPSHOT_GB
+    # A template AMI's snapshot is as large as the bigger of the image it starts from and the
+    # template's root volume.
+    sizes = [g for g in (image_gb, template.instance_defaults.root_volume_gb) if g]
+    snapshot_gb = max(sizes) if sizes else DEFAULT_SNAPSHOT_GB
     storage = round(snapshot_gb * prices.snapshot_gb_month(region), 4)
     copy_seconds = 0
     transfer = 0.0

@@ -126,6 +126,7 @@ class Resolver:
                 attempts.append(self._cross(neighbour, TierOutcome.ERROR, "timed out (fallback_timeout)", elapsed))
                 continue
             results = future.result()
+            elapsed = round(sum(r.attempt.duration_ms for r in results), 2)  # this neighbour's own time
             found = next((r for r in results if r.image), None)
             if found and best is None:
                 best = found
@@ -135,7 +136,9 @@ class Resolver:
                 attempts.append(self._cross(neighbour, TierOutcome.MISS,
                                             f"also has {found.image.ami_id}, but a nearer region won", elapsed))
             else:
-                outcome = TierOutcome.ERROR if any(r.attempt.outcome is TierOutcome.ERROR for r in results) else TierOutcome.MISS
+                outcomes = {r.attempt.outcome for r in results} - {TierOutcome.SKIPPED}
+                outcome = (TierOutcome.ERROR if TierOutcome.ERROR in outcomes
+                           else TierOutcome.REFUSED if outcomes == {TierOutcome.REFUSED} else TierOutcome.MISS)
                 tried = "; ".join(r.attempt.reason for r in results if r.attempt.outcome is not TierOutcome.SKIPPED)
                 attempts.append(self._cross(neighbour, outcome, tried or "nothing configured", elapsed))
         return best, attempts, warnings

@@ -75,7 +75,9 @@ def ssm_parameter(ctx: TierContext, region: str) -> TierResult:
     names = {a: ctx.config.ssm_parameter_for(_arch(a)) for a in ctx.archs}
     names = {a: n for a, n in names.items() if n}
     if not names:
-        return _result(method, region, TierOutcome.SKIPPED, "no ssm_parameter configured")
+        why = ("no ssm_parameter configured" if ctx.config.ssm_parameter is None
+               else f"no ssm_parameter for {'/'.join(ctx.archs)}")
+        return _result(method, region, TierOutcome.SKIPPED, why)
     values = ctx.catalog.ssm_values(region, list(names.values()))
     ids = [values[n] for n in names.values() if n in values]
     if not ids:

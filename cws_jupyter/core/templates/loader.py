@@ -152,6 +152,7 @@ def validate_document(doc: _Document, data: dict[str, Any]) -> LoadedTemplate:
     for _ in range(2):
         try:
             template = Template.model_validate(data)
+            warnings += [f"{doc.origin}: {advice}" for advice in template_advice(template)]
             return LoadedTemplate(template=template, path=doc.origin, warnings=warnings)
         except ValidationError as exc:
             problems, unknown = describe_validation_error(doc.origin, exc)
@@ -164,6 +165,19 @@ def validate_document(doc: _Document, data: dict[str, Any]) -> LoadedTemplate:
             data = copy.deepcopy(data)
             drop_keys(data, unknown)
     raise TemplateError(f"{doc.origin}: template '{doc.name}' could not be validated")
+
+
+def template_advice(template: Template) -> list[str]:
+    """Valid but risky settings, worth a warning at load time."""
+    advice: list[str] = []
+    search = template.ami_config.ami_search if template.ami_config else None
+    if search is not None and not search.all_owners():
+        advice.append(
+            "field 'ami_config.ami_search': no owner, so the search will be refused (anyone can "
+            "publish a look-alike image: AMI squatting, CVE-2018-15869); add `owner:` "
+            "(e.g. 099720109477 for Canonical, 137112412989 for Amazon, or self)"
+        )
+    return advice
 
 
 def _dotted(loc: tuple) -> str:
