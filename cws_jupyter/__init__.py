@@ -11,3 +11,17 @@ Nothing heavy (boto3, moto) is imported here, so importing the package stays fas
 """
 
 __version__ = "0.1.0"
+
+
+def _jupyter_server_extension_points() -> list[dict[str, object]]:
+    """Tell jupyter-server where the cws-jupyter server extension lives."""
+    from .server.app import CwsExtensionApp
+
+    return [{"module": "cws_jupyter.server.app", "app": CwsExtensionApp}]
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext cws_jupyter``: register the ``%cws`` magics and the result formatters."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)

@@ -32,13 +32,20 @@ class CliState:
     service: Any = None
     console: Console = field(default_factory=lambda: Console(soft_wrap=False))
     render: bool = True
+    #: Builds the service from the group's overrides (``run`` sets it; the CLI builds from env).
+    make_service: Callable[[dict[str, Any]], Any] | None = None
+    #: Accept the `%cws` shorthands (``resolve`` for ``ami resolve``); off for the `cws` CLI.
+    shorthands: bool = False
 
     def svc(self) -> Any:
         """The core service, built once with the group's settings."""
         if self.service is None:
-            from ..core.service import CwsService
+            if self.make_service is not None:
+                self.service = self.make_service(dict(self.overrides))
+            else:
+                from ..core.service import CwsService
 
-            self.service = CwsService(Settings.from_env(**self.overrides))
+                self.service = CwsService(Settings.from_env(**self.overrides))
         return self.service
 
 
@@ -95,7 +102,31 @@ class CoreFailure(click.ClickException):
             click.echo(f"  {problem}", file=stream)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: `%cws` shorthands: a top-level word standing for a verb of a group (not offered by `cws`).
+SHORTHANDS = {
+    "resolve": ("ami", "resolve"),
+    "test": ("ami", "test"),
+    "costs": ("ami", "costs"),
+    "validate": ("templates", "validate"),
+}
+
+
+class VerbGroup(click.Group):
+    """The top-level group; run in-process with shorthands on, ``resolve`` means ``ami resolve``."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A registered command, else (for ``run``) the verb a shorthand stands for."""
+        command = super().get_command(ctx, cmd_name)
+        state = ctx.find_object(CliState)
+        if command is None and cmd_name in SHORTHANDS and state is not None and state.shorthands:
+            group_name, verb = SHORTHANDS[cmd_name]
+            group = super().get_command(ctx, group_name)
+            if isinstance(group, click.Group):
+                return group.get_command(ctx, verb)
+        return command
+
+
+@click.group(cls=VerbGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--sandbox", is_flag=True, default=None,
               help="Use the simulated AWS account (a local moto server). Same as CWS_SANDBOX=1.")
 @click.option("--profile", default=None, help="AWS profile (default: AWS_PROFILE / the standard chain).")
@@ -268,10 +299,33 @@ def sandbox_reset(state: CliState, as_json: bool) -> Any:
     return emit(state.svc().sandbox_reset(), render.render_sandbox, as_json)
 
 
-def run(args: list[str], service: Any, *, render_output: bool = False) -> Any:
-    """Run a verb in-process (the `%cws` magics): returns the result object; click errors propagate."""
-    state = CliState(service=service, render=render_output)
+def run(
+    args: list[str],
+    service: Any = None,
+    *,
+    render_output: bool = False,
+    make_service: Callable[[dict[str, Any]], Any] | None = None,
+) -> Any:
+    """Run a verb in-process (the `%cws` magics): returns the result object; click errors propagate.
+
+    The group's options (``--sandbox``, ``--profile``) reach the service: ``make_service``
+    builds it from them, or, given only ``service``, a copy of it with those settings changed.
+    """
+    if make_service is None and service is not None:
+        make_service = _overriding(service)
+    state = CliState(render=render_output, make_service=make_service, shorthands=True)
     return cli.main(args=args, prog_name="%cws", obj=state, standalone_mode=False)
+
+
+def _overriding(service: Any) -> Callable[[dict[str, Any]], Any]:
+    """``service`` itself, or (when the group's options change a setting) a service with them."""
+
+    def make(overrides: dict[str, Any]) -> Any:
+        if all(getattr(service.settings, key) == value for key, value in overrides.items()):
+            return service
+        return type(service)(service.settings.model_copy(update=overrides))
+
+    return make
 
 
 def main() -> None:

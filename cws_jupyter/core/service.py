@@ -18,7 +18,7 @@ from .templates.models import Template
 if TYPE_CHECKING:
     from .aws.images import ImageCatalog
     from .aws.session import AwsAccess
-    from .pricing import PriceBook
+    from .pricing import PriceBook, RefreshReport
     from .regions import RegionFallback, RegionMap
     from .resolver.availability import AvailabilityMatrix
     from .resolver.models import CostComparison, Resolution
@@ -102,6 +102,18 @@ class CwsService:
 
         return Resolver(self.settings, self.catalog, self.regions, self.prices)
 
+    def _follow_sandbox(self) -> None:
+        """If the sandbox this service talks to was stopped or restarted (by any process), forget
+        the old connection so the next call finds, or starts, the current one."""
+        if not self.settings.sandbox or "access" not in self.__dict__:
+            return
+        from .sandbox.runtime import read_runtime
+
+        info = read_runtime(self.settings.state_dir / "sandbox.json")
+        if info is None or info.endpoint_url != self.access.endpoint_url:
+            for part in ("access", "catalog", "resolver"):
+                self.__dict__.pop(part, None)
+
     def _cache_namespace(self) -> str:
         access = self.access
         if access.label == "sandbox":
@@ -130,6 +142,10 @@ class CwsService:
             raise BadInput("name at least one template file to validate", field="paths")
         return self.library.check_files(paths)
 
+    def validate_inline(self, text: str, origin: str = "<cell>") -> TemplateCheck:
+        """Validate a template written inline; errors are reported in the check, not raised."""
+        return self.library.check_text(text, origin)
+
     def load_inline(self, text: str, origin: str = "<cell>") -> LoadedTemplate:
         """A template written inline (e.g. a notebook cell)."""
         return self.library.load_text(text, origin)
@@ -154,6 +170,7 @@ class CwsService:
         loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
         if region:
             self.regions.fallbacks(region)  # validates the region before any AWS work
+        self._follow_sandbox()
         return self.resolver.resolve(loaded, region, strategy, architecture)
 
     def test_availability(
@@ -177,6 +194,7 @@ class CwsService:
         else:
             home = self.settings.region
             wanted = [home, *self.regions.fallbacks(home)]
+        self._follow_sandbox()
         return availability(self.resolver, loaded, wanted, architecture, progress)
 
     def costs(
@@ -192,6 +210,28 @@ class CwsService:
         arch = candidate_architectures(loaded.template, architecture)[0]
         instance_type, _ = instance_type_for(loaded.template, arch)
         return compare_costs(loaded.template, region, instance_type, self.prices)
+
+    def refresh_prices(
+        self, regions: list[str] | None = None, all_regions: bool = False
+    ) -> RefreshReport:
+        """Fetch current on-demand prices from the AWS Pricing API into the user's price cache."""
+        from .errors import AwsUnavailable
+        from .pricing import refresh_from_pricing_api
+
+        if self.settings.sandbox:
+            raise AwsUnavailable(
+                "the sandbox simulates no AWS Pricing API; the shipped price table "
+                f"(as of {self.prices.shipped_as_of}) stays in use"
+            )
+        wanted = self.regions.regions() if all_regions else (regions or [self.settings.region])
+        for region in wanted:
+            self.regions.fallbacks(region)
+        report = refresh_from_pricing_api(
+            self.access.session, self.prices.instance_types(), wanted, self.settings.cache_dir
+        )
+        for part in ("prices", "resolver"):  # the next call sees the new prices
+            self.__dict__.pop(part, None)
+        return report
 
     def region_fallbacks(self) -> list[RegionFallback]:
         """The region fallback map as rows."""
@@ -215,7 +255,9 @@ class CwsService:
         from .sandbox import stop
 
         self._clear_cache()
-        return stop(self.settings.state_dir)
+        stopped = stop(self.settings.state_dir)
+        self._follow_sandbox()
+        return stopped
 
     def sandbox_reset(self) -> SandboxInfo:
         """Wipe the sandbox back to its seeded world (and forget cached lookups)."""

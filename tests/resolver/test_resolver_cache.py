@@ -108,3 +108,13 @@ def test_clearing_the_sandbox_keeps_real_aws_entries(tmp_path):
     cache.clear("sandbox@")
     assert cache.get("sandbox@http://127.0.0.1:1|us-east-1|ssm|x") is None
     assert DiskCache(tmp_path / "c.json").get("aws:default::abc|us-east-1|ssm|x") == {"b": 2}
+
+
+def test_inline_validation_reports_instead_of_raising(make_service, aws_world):
+    """A template in a notebook cell is checked: errors in the result, no exception."""
+    aws_world([])
+    svc = make_service({})
+    bad = svc.validate_inline("name: X\nami_config: {strategy: sometimes}\n")
+    assert not bad.ok and "ami_config.strategy" in bad.errors[0]
+    good = svc.validate_inline("name: X\nminimum_size: M\n")
+    assert good.ok and "minimum_size" in good.warnings[0]

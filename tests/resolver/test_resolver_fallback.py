@@ -67,13 +67,10 @@ def test_cross_region_searches_neighbours_in_parallel_and_never_recurses(aws_wor
             in_flight[0] -= 1
 
     svc.access.session.events.register("before-send.ec2", slow)
-    started = time.perf_counter()
     res = svc.resolve("lab", region="us-east-1")
-    elapsed = time.perf_counter() - started
     assert res.source_region == "us-west-1"
-    assert set(regions_called) == {"us-east-1", *neighbours}
-    assert peak[0] == len(neighbours)
-    assert elapsed < 0.3 * 2 + 0.45, f"cross-region took {elapsed:.2f}s; not parallel"
+    assert set(regions_called) == {"us-east-1", *neighbours}  # the neighbours', never theirs
+    assert peak[0] == len(neighbours)  # every neighbour's search was in flight at once
 
 
 def test_graceful_fallback_to_script(aws_world, make_service):

@@ -259,6 +259,18 @@ class TemplateLibrary:
         """Load a template written inline (a notebook cell), resolving parents from the library."""
         return self._load(parse_document(text, origin))
 
+    def check_text(self, text: str, origin: str = "<inline>") -> TemplateCheck:
+        """Validate one inline template (parents come from the library)."""
+        try:
+            doc = parse_document(text, origin)
+        except TemplateError as exc:
+            return TemplateCheck(path=origin, ok=False, errors=_messages(exc))
+        try:
+            loaded = self._load(doc)
+        except TemplateError as exc:
+            return TemplateCheck(path=origin, slug=doc.slug, name=doc.name, ok=False, errors=_messages(exc))
+        return TemplateCheck(path=origin, slug=doc.slug, name=doc.name, ok=True, warnings=loaded.warnings)
+
     def check_files(self, paths: Iterable[Path]) -> list[TemplateCheck]:
         """Validate files (which may inherit from each other or from the library)."""
         checks: dict[str, TemplateCheck] = {}

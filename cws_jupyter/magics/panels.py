@@ -1,0 +1,38 @@
+"""`%cws panel launch|browse|cost`: the ipywidgets panels, on the magic's service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..core.errors import CwsError
+from .errors import as_usage_error
+
+PANELS = ("launch", "browse", "cost")
+
+
+@click.command("panel")
+@click.argument("which", metavar="PANEL", type=click.Choice(PANELS))
+@click.pass_obj
+def panel_command(service: Any, which: str) -> Any:
+    """Show a panel: launch (resolve a template), browse (catalogue) or cost (compare regions)."""
+    from .. import widgets
+
+    panel_class = {
+        "launch": widgets.LaunchPanel,
+        "browse": widgets.BrowsePanel,
+        "cost": widgets.CostPanel,
+    }[which]
+    return panel_class(service=service)
+
+
+def open_panel(args: list[str], make_service: Any) -> Any:
+    """Parse ``panel WHICH`` with click and build the widget; errors become ``UsageError``."""
+    try:
+        result = panel_command.main(
+            args, prog_name="%cws panel", obj=make_service({}), standalone_mode=False
+        )
+    except (click.ClickException, click.Abort, CwsError) as exc:
+        raise as_usage_error(exc) from None
+    return None if isinstance(result, int) else result

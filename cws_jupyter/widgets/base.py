@@ -1,0 +1,117 @@
+"""What every panel shares: the service, background work with ``wait()``, errors, pickers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..core.errors import CwsError
+from ..display.html import error_block
+
+LABEL_STYLE = {"description_width": "96px"}
+PICKER_LAYOUT = {"width": "460px"}
+ARCHITECTURES = [("auto", "auto"), ("x86_64", "x86_64"), ("arm64 (Graviton)", "arm64")]
+
+
+def default_service() -> Any:
+    """The `%cws` magic's service when loaded, else one from ``CwsTraits`` (IPython config, env)."""
+    from IPython import get_ipython
+
+    from ..core.service import CwsService
+    from ..traits import CwsTraits
+
+    shell = get_ipython()
+    for configurable in getattr(shell, "configurables", []):
+        if type(configurable).__name__ == "CwsMagics":
+            return configurable.make_service({})
+    traits = CwsTraits(config=shell.config) if shell is not None else CwsTraits()
+    return CwsService(traits.to_settings())
+
+
+def error_html(exc: BaseException) -> str:
+    """A readable red message for any failure (the core's message and its details; no traceback)."""
+    if isinstance(exc, CwsError):
+        lines = [
+            line.strip().lstrip("-").strip() for line in exc.message.splitlines() if line.strip()
+        ]
+        details = lines[1:] + list(getattr(exc, "problems", None) or [])
+        return str(error_block(lines[0] if lines else exc.code, details))
+    return str(error_block(f"{type(exc).__name__}: {exc}"))
+
+
+def template_options(service: Any) -> list[tuple[str, str]]:
+    """Dropdown options for the template catalogue: ``Name (slug)`` -> slug."""
+    return [(f"{t.name} ({t.slug})", t.slug) for t in service.list_templates().templates]
+
+
+def region_options(service: Any) -> list[tuple[str, str]]:
+    """Dropdown options for every commercial region: ``code · name`` -> code."""
+    return [(f"{r.region} \u00b7 {r.display_name}", r.region) for r in service.region_fallbacks()]
+
+
+def dropdown(description: str, options: list[Any], value: Any = None) -> widgets.Dropdown:
+    """A labelled dropdown of the panels' width."""
+    kwargs: dict[str, Any] = {
+        "options": options,
+        "description": description,
+        "style": LABEL_STYLE,
+        "layout": widgets.Layout(**PICKER_LAYOUT),
+    }
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    if value in values:
+        kwargs["value"] = value
+    return widgets.Dropdown(**kwargs)
+
+
+class Panel(widgets.VBox):
+    """A panel whose slow work runs in a background thread; ``wait()`` joins it (tests, scripts)."""
+
+    def __init__(self, service: Any = None, **kwargs: Any) -> None:
+        """Use ``service`` (default: the magic's, or one from CwsTraits and the environment)."""
+        super().__init__(**kwargs)
+        self.service = service if service is not None else default_service()
+        self.worker: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True while background work runs."""
+        return self.worker is not None and self.worker.is_alive()
+
+    def run_in_background(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+        finish: Callable[[], None],
+    ) -> threading.Thread:
+        """Run ``work`` in a thread, then ``done(result)`` or ``failed(error)``, then ``finish``."""
+
+        def target() -> None:
+            try:
+                result = work()
+                done(result)
+            except Exception as exc:  # noqa: BLE001 - every failure is shown in the panel
+                self.error = exc
+                failed(exc)
+            finally:
+                finish()
+
+        self.error = None
+        self.worker = threading.Thread(
+            target=target, name=f"cws-{type(self).__name__}", daemon=True
+        )
+        self.worker.start()
+        return self.worker
+
+    def wait(self, timeout: float = 120.0) -> None:
+        """Block until the background work is done (``TimeoutError`` if not done in time)."""
+        if self.worker is not None:
+            self.worker.join(timeout)
+            if self.worker.is_alive():
+                raise TimeoutError(
+                    f"{type(self).__name__}: background work still running after {timeout:g} s"
+                )

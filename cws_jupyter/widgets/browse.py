@@ -1,0 +1,110 @@
+"""``BrowsePanel``: the template catalogue, filtered by category and a search box, with details."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..display.catalog import template_html
+from ..display.html import MUTED, error_block
+from .base import LABEL_STYLE, PICKER_LAYOUT, Panel, dropdown, error_html
+
+ALL = ""
+
+
+class BrowsePanel(Panel):
+    """Browse templates: a category filter, a search (name, slug, description), the selected one."""
+
+    def __init__(self, service: Any = None) -> None:
+        """Load the catalogue and show its first template."""
+        super().__init__(service)
+        listing = self.service.list_templates()
+        self.summaries = listing.templates
+        categories = sorted({t.category for t in self.summaries if t.category})
+        self.category_picker = dropdown(
+            "Category", [("All categories", ALL)] + [(c, c) for c in categories]
+        )
+        self.search = widgets.Text(
+            description="Search",
+            placeholder="name, slug or description",
+            continuous_update=True,
+            style=LABEL_STYLE,
+            layout=widgets.Layout(**PICKER_LAYOUT),
+        )
+        self.matches = widgets.Select(
+            options=[],
+            rows=9,
+            description="Templates",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(**PICKER_LAYOUT),
+        )
+        self.count = widgets.HTML()
+        self.details = widgets.HTML()
+        self.load_errors = widgets.HTML(
+            str(
+                error_block(
+                    f"{len(listing.errors)} template file(s) could not be loaded", listing.errors
+                )
+            )
+            if listing.errors
+            else ""
+        )
+        self.category_picker.observe(self._refilter, names="value")
+        self.search.observe(self._refilter, names="value")
+        self.matches.observe(self._show_selected, names="value")
+        self.children = [
+            widgets.HTML("<b>Workstation templates</b>"),
+            self.category_picker,
+            self.search,
+            self.matches,
+            self.count,
+            self.load_errors,
+            self.details,
+        ]
+        self._refilter()
+
+    def filtered(self) -> list[Any]:
+        """The templates matching the category and the search words (all words, any field)."""
+        category = self.category_picker.value
+        words = self.search.value.lower().split()
+        found = []
+        for t in self.summaries:
+            if category and (t.category or "") != category:
+                continue
+            text = f"{t.name} {t.slug} {t.description}".lower()
+            if all(word in text for word in words):
+                found.append(t)
+        return found
+
+    def _refilter(self, _change: Any = None) -> None:
+        """Update the list; keep the selection if it still matches, else select the first match."""
+        found = self.filtered()
+        current = self.matches.value
+        self.matches.options = [(f"{t.name} ({t.slug})", t.slug) for t in found]
+        slugs = [t.slug for t in found]
+        self.matches.value = current if current in slugs else (slugs[0] if slugs else None)
+        self.count.value = (
+            f'<span style="color: {MUTED}">{len(found)} of {len(self.summaries)} templates</span>'
+        )
+        if not found:
+            self.details.value = (
+                f"<i>No template matches {html.escape(self.search.value or 'this category')}.</i>"
+            )
+        else:
+            self._show_selected()
+
+    def _show_selected(self, _change: Any = None) -> None:
+        """Show the selected template (description, packages, strategy, AMI sources, warnings)."""
+        slug = self.matches.value
+        if slug is None:
+            return
+        try:
+            self.details.value = template_html(self.service.get_template(slug))
+        except Exception as exc:  # noqa: BLE001 - a broken template is shown, not raised
+            self.details.value = error_html(exc)
+
+    def select(self, slug: str) -> None:
+        """Select a template by slug (it must be among the matches)."""
+        self.matches.value = slug
