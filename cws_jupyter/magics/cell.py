@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import TemplateError
-
 #: The template argument the cell magic passes to a verb; no real slug can contain ``<``.
 CELL_REF = "<cell>"
 
@@ -59,13 +57,4 @@ class CellService:
 
     def _check_cell(self) -> Any:
         """The cell's ``TemplateCheck``: ok with warnings, or its errors."""
-        from ..core.templates.loader import TemplateCheck
-
-        try:
-            loaded = self._service.load_inline(self._text, CELL_REF)
-        except TemplateError as exc:
-            return TemplateCheck(path=CELL_REF, ok=False, errors=exc.problems or [exc.message])
-        t = loaded.template
-        return TemplateCheck(
-            path=CELL_REF, slug=t.slug, name=t.name, ok=True, warnings=loaded.warnings
-        )
+        return self._service.validate_inline(self._text, CELL_REF)
