@@ -81,7 +81,7 @@ def core_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except CwsError as exc:
-            raise CoreFailure(exc) from None
+            raise CoreFailure(exc, as_json=bool(kwargs.get("as_json"))) from None
 
     return wrapper
 
@@ -89,13 +89,16 @@ def core_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 class CoreFailure(click.ClickException):
     """A ``CwsError`` surfaced through click, keeping its exit code."""
 
-    def __init__(self, error: CwsError) -> None:
+    def __init__(self, error: CwsError, as_json: bool = False) -> None:
         super().__init__(error.message)
         self.error = error
         self.exit_code = error.exit_code
+        self.as_json = as_json
 
     def show(self, file: Any = None) -> None:
-        """Print the message (and per-field problems) to stderr."""
+        """Print the message (and per-field problems) to stderr; with --json, the error body to stdout."""
+        if self.as_json:
+            click.echo(json.dumps(self.error.to_dict(), indent=2))
         stream = file or sys.stderr
         click.echo(f"error: {self.error.message}", file=stream)
         for problem in getattr(self.error, "problems", []) or []:
@@ -223,9 +226,15 @@ def ami_resolve(state: CliState, template: str, region: str | None, strategy: st
 @core_errors
 def ami_test(state: CliState, template: str, regions: tuple[str, ...], all_regions: bool,
              arch: str | None, as_json: bool) -> Any:
-    """Availability matrix: where TEMPLATE's AMI exists (regions checked concurrently)."""
+    """Availability matrix: where TEMPLATE's AMI exists (regions checked concurrently).
+
+    Exits 1 when the AMI is available in none of the regions checked.
+    """
     result = state.svc().test_availability(template, list(regions) or None, all_regions, arch)
-    return emit(result, render.render_matrix, as_json)
+    emit(result, render.render_matrix, as_json)
+    if state.render and result.available_in == 0:
+        raise click.exceptions.Exit(1)
+    return result
 
 
 @ami.command("costs")
@@ -238,6 +247,23 @@ def ami_test(state: CliState, template: str, regions: tuple[str, ...], all_regio
 def ami_costs(state: CliState, template: str, region: str | None, arch: str | None, as_json: bool) -> Any:
     """AMI launch versus script provisioning: time and money."""
     return emit(state.svc().costs(template, region, arch), render.render_costs, as_json)
+
+
+# -- prices ----------------------------------------------------------------------------------
+@cli.group()
+def prices() -> None:
+    """The on-demand price table used for cost comparisons."""
+
+
+@prices.command("refresh")
+@click.option("--region", "regions", multiple=True, help="Region to refresh (repeatable; default: yours).")
+@click.option("--all-regions", is_flag=True, help="Every commercial region (about 1,400 Pricing API calls).")
+@json_option
+@click.pass_obj
+@core_errors
+def prices_refresh(state: CliState, regions: tuple[str, ...], all_regions: bool, as_json: bool) -> Any:
+    """Fetch current prices from the AWS Pricing API (real AWS only; the sandbox has none)."""
+    return emit(state.svc().refresh_prices(list(regions) or None, all_regions), render.render_refresh, as_json)
 
 
 # -- regions ---------------------------------------------------------------------------------

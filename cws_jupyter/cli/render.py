@@ -131,3 +131,12 @@ def render_sandbox(console: Console, info: Any) -> None:
         return
     console.print(f"sandbox: running at {info.endpoint_url} (pid {info.pid}, since {info.started_at})")
     console.print(f"  account {info.account_id}; world: {info.world}")
+
+
+def render_refresh(console: Console, report: Any) -> None:
+    """What a price refresh fetched."""
+    console.print(f"refreshed {report.updated} prices (as of {report.as_of}) into {report.path}")
+    if report.missing:
+        shown = ", ".join(f"{m.instance_type}@{m.region}" for m in report.missing[:10])
+        more = f" and {len(report.missing) - 10} more" if len(report.missing) > 10 else ""
+        console.print(f"[yellow]no price found for:[/yellow] {shown}{more}")

@@ -144,3 +144,23 @@ def test_no_credentials_and_no_sandbox_says_how_to_fix(tmp_path: Path) -> None:
     assert "No AWS credentials" in out.stderr and "--sandbox" in out.stderr
     status = cws(tmp_path, "sandbox", "status", "--json", sandbox=False)
     assert status.stdout.strip() == "null"
+
+
+def test_json_errors_are_json_on_stdout(home: Path) -> None:
+    """With --json, a failure also prints the error body {error, message, field} on stdout."""
+    out = cws(home, "ami", "resolve", "python-ml", "--region", "eu-west-9", "--json")
+    assert out.returncode == 2
+    body = json.loads(out.stdout)
+    assert body["error"] == "bad_input" and body["field"] == "region" and "eu-west-9" in body["message"]
+
+
+def test_availability_nowhere_exits_1(home: Path) -> None:
+    """`cws ami test` fails (exit 1) when no region checked has the AMI."""
+    out = cws(home, "ami", "test", "teaching-lab", "--region", "ap-south-1", "--region", "sa-east-1")
+    assert out.returncode == 1 and "0/2" in out.stdout
+
+
+def test_prices_refresh_on_the_sandbox_says_why_not(home: Path) -> None:
+    """The sandbox has no Pricing API: a clear failure, the shipped table stays in use."""
+    out = cws(home, "prices", "refresh")
+    assert out.returncode == 1 and "Pricing API" in out.stderr
