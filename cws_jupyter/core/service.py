@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,21 @@ if TYPE_CHECKING:
 
 
 SANDBOX_NAMESPACE = "sandbox@"
+
+
+class part(cached_property):  # noqa: N801 - used like functools.cached_property
+    """A lazily built part of the service, built once even when threads ask at the same time."""
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        cached = instance.__dict__.get(self.attrname)
+        if cached is not None:
+            return cached
+        with instance._parts_lock:
+            if self.attrname not in instance.__dict__:
+                instance.__dict__[self.attrname] = self.func(instance)
+            return instance.__dict__[self.attrname]
 
 
 class TemplateSummary(BaseModel):
@@ -54,37 +70,38 @@ class CwsService:
 
     def __init__(self, settings: Settings | None = None, *, access: AwsAccess | None = None) -> None:
         self.settings = settings or Settings.from_env()
+        self._parts_lock = threading.RLock()
         if access is not None:  # an injected AWS access (tests, benchmarks, an embedding app)
             self.__dict__["access"] = access
 
     # -- parts, built on first use (AWS is never touched for template-only work) ---------------
-    @cached_property
+    @part
     def library(self) -> TemplateLibrary:
         """The template search path."""
         return TemplateLibrary.from_settings(self.settings)
 
-    @cached_property
+    @part
     def regions(self) -> RegionMap:
         """The region fallback map."""
         from .regions import RegionMap
 
         return RegionMap.load(self.settings.region_fallbacks_file)
 
-    @cached_property
+    @part
     def prices(self) -> PriceBook:
         """On-demand prices (shipped table, or a refreshed copy)."""
         from .pricing import PriceBook
 
         return PriceBook.load(self.settings.cache_dir)
 
-    @cached_property
+    @part
     def access(self) -> AwsAccess:
         """AWS (or the sandbox, when asked for): sessions and clients."""
         from .aws.session import AwsAccess
 
         return AwsAccess.from_settings(self.settings)
 
-    @cached_property
+    @part
     def catalog(self) -> ImageCatalog:
         """Cached image and SSM lookups."""
         from .aws.images import ImageCatalog
@@ -95,7 +112,7 @@ class CwsService:
                  if ttl > 0 else NullCache())
         return ImageCatalog(self.access, cache, ttl, self._cache_namespace())
 
-    @cached_property
+    @part
     def resolver(self) -> Resolver:
         """The Universal AMI resolver."""
         from .resolver.resolver import Resolver
@@ -110,9 +127,11 @@ class CwsService:
         from .sandbox.runtime import read_runtime
 
         info = read_runtime(self.settings.state_dir / "sandbox.json")
-        if info is None or info.endpoint_url != self.access.endpoint_url:
-            for part in ("access", "catalog", "resolver"):
-                self.__dict__.pop(part, None)
+        with self._parts_lock:
+            current = self.__dict__.get("access")
+            if current is not None and (info is None or info.endpoint_url != current.endpoint_url):
+                for name in ("access", "catalog", "resolver"):
+                    self.__dict__.pop(name, None)
 
     def _cache_namespace(self) -> str:
         access = self.access
@@ -229,8 +248,9 @@ class CwsService:
         report = refresh_from_pricing_api(
             self.access.session, self.prices.instance_types(), wanted, self.settings.cache_dir
         )
-        for part in ("prices", "resolver"):  # the next call sees the new prices
-            self.__dict__.pop(part, None)
+        with self._parts_lock:  # the next call sees the new prices
+            for name in ("prices", "resolver"):
+                self.__dict__.pop(name, None)
         return report
 
     def region_fallbacks(self) -> list[RegionFallback]:

@@ -1,0 +1,131 @@
+"""The jupyter-server extension: configuration, the one shared CwsService, and the thread pools."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Int
+
+from ..traits import CwsTraits
+from .jobs import JobStore
+
+if TYPE_CHECKING:
+    from ..core.service import CwsService
+
+T = TypeVar("T")
+#: Key of the shared service in the tornado web application's settings.
+SERVICE_KEY = "cws_service"
+AWS_MODE_TTL = 60.0
+
+
+class CwsExtensionApp(ExtensionApp, CwsTraits):
+    """cws-jupyter's server half: the REST API under ``{base_url}cws/api/v1/``.
+
+    Configure it like any Jupyter extension, e.g. in ``jupyter_server_config.py``:
+    ``c.CwsExtensionApp.region = "eu-west-1"`` or ``c.CwsExtensionApp.sandbox = True``.
+    """
+
+    name = "cws_jupyter"
+    description = "cws-jupyter: find, test and compare AMIs for workstation templates (REST API)."
+    load_other_extensions = True
+
+    max_workers = Int(
+        8, min=1,
+        help="Threads running blocking AWS calls for REST requests (the event loop never waits).",
+    ).tag(config=True)
+    job_workers = Int(
+        2, min=1, help="Threads running long jobs (POST ami/test) at the same time."
+    ).tag(config=True)
+    max_running_jobs = Int(
+        32, min=1,
+        help="Jobs accepted at once (running or queued); beyond it, POST ami/test answers 429.",
+    ).tag(config=True)
+
+    def __init__(self, **kwargs: object) -> None:
+        """An extension app with a lock guarding the one-time build of the service."""
+        super().__init__(**kwargs)
+        self._service_lock = threading.Lock()
+        self._aws_mode: tuple[float, str] | None = None
+
+    # -- jupyter-server hooks ------------------------------------------------------------------
+    def initialize_handlers(self) -> None:
+        """Register the route table (jupyter-server prefixes each pattern with base_url)."""
+        from .routes import handler_rules
+
+        self.handlers.extend(handler_rules())
+
+    async def stop_extension(self) -> None:
+        """Stop the thread pools (work in flight is abandoned with the server)."""
+        for pool in ("executor", "job_executor"):
+            if pool in self.__dict__:
+                self.__dict__[pool].shutdown(wait=False, cancel_futures=True)
+
+    # -- shared objects, built on first use ----------------------------------------------------
+    @property
+    def service(self) -> CwsService:
+        """The server's one CwsService, built on first use and kept in the web app's settings."""
+        settings = self._web_settings()
+        service = settings.get(SERVICE_KEY)
+        if service is None:
+            with self._service_lock:
+                service = settings.get(SERVICE_KEY)
+                if service is None:
+                    from ..core.service import CwsService
+
+                    service = settings[SERVICE_KEY] = CwsService(self.to_settings())
+        return service  # type: ignore[no-any-return]
+
+    def _web_settings(self) -> dict[str, Any]:
+        """The tornado application's settings (shared by every handler)."""
+        assert self.serverapp is not None, "the extension is not linked to a server"
+        return self.serverapp.web_app.settings  # type: ignore[no-any-return]
+
+    @cached_property
+    def executor(self) -> ThreadPoolExecutor:
+        """Where request handlers run blocking service calls."""
+        return ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="cws-rest")
+
+    @cached_property
+    def job_executor(self) -> ThreadPoolExecutor:
+        """Where long jobs run."""
+        return ThreadPoolExecutor(max_workers=self.job_workers, thread_name_prefix="cws-job")
+
+    @cached_property
+    def jobs(self) -> JobStore:
+        """Running and recent jobs."""
+        return JobStore(self.job_executor, max_running=self.max_running_jobs)
+
+    async def run_blocking(self, work: Callable[[], T]) -> T:
+        """Run ``work()`` in the request pool and await it without blocking the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+
+    def aws_mode(self) -> str:
+        """'sandbox', 'aws' or 'unconfigured', with no AWS API call (blocks: reads credentials)."""
+        if self.sandbox:
+            return "sandbox"
+        service = self._web_settings().get(SERVICE_KEY)
+        if service is not None and "access" in service.__dict__:
+            return str(service.access.label)
+        cached = self._aws_mode
+        if cached and time.monotonic() - cached[0] < AWS_MODE_TTL:
+            return cached[1]
+        mode = "aws" if _has_credentials(self.profile) else "unconfigured"
+        self._aws_mode = (time.monotonic(), mode)
+        return mode
+
+
+def _has_credentials(profile: str | None) -> bool:
+    """True when the standard credential chain finds credentials (no AWS API call is made)."""
+    import boto3
+
+    try:
+        return boto3.Session(profile_name=profile).get_credentials() is not None
+    except Exception:  # noqa: BLE001 - a missing or broken profile means: not configured
+        return False

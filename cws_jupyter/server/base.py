@@ -1,0 +1,134 @@
+"""The base of every cws handler: the shared service, work off the event loop, JSON in and out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from http.client import responses
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from ..core.errors import BadInput, CwsError
+from . import NAMESPACE
+
+if TYPE_CHECKING:
+    from ..core.service import CwsService
+    from .app import CwsExtensionApp
+    from .routes import Route
+
+T = TypeVar("T")
+MAX_BODY_BYTES = 64 * 1024
+#: Error codes for tornado's own HTTP errors (anything else is ``http_<status>``).
+HTTP_CODES = {
+    400: "bad_input", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    413: "too_large", 429: "too_many_requests", 500: "internal_error", 503: "unavailable",
+}
+HINTS = {
+    403: "authentication required: send the Jupyter server token as 'Authorization: token <token>' "
+         "(or log in; browser requests must also send the _xsrf cookie and an X-XSRFToken header)",
+    404: "no such endpoint: {path} (the routes are listed in {api}openapi.json)",
+    405: "{method} is not supported by {path} (the routes are listed in {api}openapi.json)",
+    500: "unexpected server error; the Jupyter server log has the details",
+}
+
+
+class CwsHandler(APIHandler):
+    """Reaches the shared service, runs blocking work in a pool, answers every error as JSON."""
+
+    route: Route | None = None
+
+    def initialize(self, route: Route | None = None) -> None:
+        """Remember the route-table entry this handler serves (parameters are checked from it)."""
+        self.route = route
+
+    @property
+    def cws(self) -> CwsExtensionApp:
+        """The extension app (jupyter-server stores it in the settings under its name)."""
+        return self.settings["cws_jupyter"]  # type: ignore[no-any-return]
+
+    @property
+    def api_url(self) -> str:
+        """The API's root path, base_url included."""
+        return url_path_join(self.base_url, NAMESPACE) + "/"
+
+    async def call(self, work: Callable[[CwsService], T]) -> T:
+        """Run ``work(service)`` in the extension's pool: boto3 blocks, the event loop must not."""
+        app = self.cws
+        return await app.run_blocking(lambda: work(app.service))
+
+    def reply(self, body: Any, status: int = 200) -> None:
+        """Finish with a JSON body: a pydantic model, or plain JSON data."""
+        self.set_status(status)
+        if hasattr(body, "model_dump_json"):
+            self.finish(body.model_dump_json())
+        else:
+            self.finish(json.dumps(body))
+
+    def args(self) -> dict[str, str | None]:
+        """This verb's query parameters, per the route table: checked; None when absent."""
+        operation = self.route.operations.get(self.request.method.lower()) if self.route else None
+        values: dict[str, str | None] = {}
+        for param in operation.params if operation else ():
+            if param.location != "query":
+                continue
+            value = self.query(param.name)
+            if value is not None and param.enum and value not in param.enum:
+                allowed = ", ".join(param.enum)
+                raise BadInput(f"unknown {param.name} '{value}' (use one of: {allowed})",
+                               field=param.name)
+            values[param.name] = value
+        return values
+
+    def query(self, name: str) -> str | None:
+        """A query argument, or None when absent or empty."""
+        value = self.get_query_argument(name, None)
+        if value is None:
+            return None
+        return value.strip() or None
+
+    def json_body(self) -> Any:
+        """The request body parsed as JSON (400 with field='body' when it is not)."""
+        raw = self.request.body or b""
+        if len(raw) > MAX_BODY_BYTES:
+            raise BadInput(f"the request body is larger than {MAX_BODY_BYTES} bytes", field="body")
+        if not raw.strip():
+            raise BadInput("the request needs a JSON body", field="body")
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise BadInput(f"the request body is not valid JSON: {exc}", field="body") from None
+
+    # -- errors --------------------------------------------------------------------------------
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Expected errors (CwsError) get one log line; unexpected ones keep their traceback."""
+        if isinstance(value, CwsError):
+            self.log.info("cws %s %s -> %s: %s", self.request.method, self.request.path,
+                          value.http_status, value.message)
+        else:
+            super().log_exception(typ, value, tb)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Every error as ``{"error", "message", "field"?}``; unexpected ones as a generic 500."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, CwsError):
+            status_code = exc.http_status
+            body = exc.to_dict()
+        else:
+            body = {"error": HTTP_CODES.get(status_code, f"http_{status_code}"),
+                    "message": self._message(status_code, exc)}
+        self.set_status(status_code)
+        self.finish(json.dumps(body))
+
+    def _message(self, status: int, exc: BaseException | None) -> str:
+        """What to tell the caller about a non-CwsError: never an internal detail of a 5xx."""
+        if status >= 500 or (exc is not None and not isinstance(exc, web.HTTPError)):
+            return HINTS[500]
+        hint = HINTS.get(status, "").format(path=self.request.path, method=self.request.method,
+                                            api=self.api_url)
+        detail = exc.log_message if isinstance(exc, web.HTTPError) and exc.log_message else ""
+        if status in (404, 405) or not detail:
+            return hint or responses.get(status, "error")
+        return f"{detail}; {hint}" if hint else detail

@@ -1,0 +1,191 @@
+"""The REST handlers: each parses its inputs, calls the service off the event loop, answers JSON.
+
+Every verb is ``@web.authenticated`` (jupyter-server refuses unauthenticated requests, and checks
+the decorator is there) and async. What each route takes and answers is declared in ``routes``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from .. import __version__
+from ..core.errors import BadInput, NotFound
+from .base import CwsHandler
+from .jobs import TooManyJobs
+
+if TYPE_CHECKING:
+    from ..core.service import CwsService
+    from ..core.templates.loader import LoadedTemplate
+    from .schemas import AmiTestRequest
+
+
+class ResolveHandler(CwsHandler):
+    """``GET ami/resolve/{template}``: the best AMI for a template in a region."""
+
+    @web.authenticated
+    async def get(self, template: str) -> None:
+        """Resolve; 404 unknown template, 400 bad input, 409 nothing found under ami_required."""
+        args = self.args()
+        self.reply(await self.call(lambda svc: svc.resolve(template, **args)))
+
+
+class CostsHandler(CwsHandler):
+    """``GET ami/costs/{template}``: AMI launch versus script provisioning."""
+
+    @web.authenticated
+    async def get(self, template: str) -> None:
+        """Compare costs (no AWS calls)."""
+        args = self.args()
+        self.reply(await self.call(lambda svc: svc.costs(template, **args)))
+
+
+class FallbacksHandler(CwsHandler):
+    """``GET regions/fallbacks``: the region fallback map as rows."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Every region with its neighbours, nearest first."""
+        from .schemas import RegionFallbackList
+
+        self.reply(await self.call(lambda svc: RegionFallbackList(svc.region_fallbacks())))
+
+
+class TemplatesHandler(CwsHandler):
+    """``GET templates``: the template catalogue."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """List templates, optionally one category."""
+        args = self.args()
+        self.reply(await self.call(lambda svc: svc.list_templates(**args)))
+
+
+class TemplateHandler(CwsHandler):
+    """``GET templates/{slug}``: one template with inheritance applied."""
+
+    @web.authenticated
+    async def get(self, slug: str) -> None:
+        """The loaded template: its fields, path and warnings."""
+        self.reply(await self.call(lambda svc: svc.get_template(slug)))
+
+
+class AmiTestHandler(CwsHandler):
+    """``POST ami/test``: validate at once, then check availability as a job (202 + Location)."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Start an availability job; 400/404 before anything runs."""
+        from .schemas import parse_test_request
+
+        request = parse_test_request(self.json_body())
+        loaded, regions = await self.call(lambda svc: _plan_test(svc, request))
+        service, arch = self.cws.service, request.architecture
+
+        def work(progress: Any) -> Any:
+            return service.test_availability(loaded, regions, architecture=arch, progress=progress)
+
+        try:
+            job = self.cws.jobs.submit("ami_test", len(regions), work)
+        except TooManyJobs as exc:
+            raise web.HTTPError(429, str(exc)) from None
+        url = url_path_join(self.api_url, "jobs", job.job_id)
+        self.set_header("Location", url)
+        self.reply({"job_id": job.job_id, "status": "running", "url": url}, status=202)
+
+
+def _plan_test(svc: CwsService, request: AmiTestRequest) -> tuple[LoadedTemplate, list[str]]:
+    """The template and the regions an availability check will cover (raises on bad input)."""
+    loaded = svc.get_template(request.template)
+    if request.all_regions:
+        return loaded, svc.regions.regions()
+    if request.regions:
+        for region in request.regions:
+            try:
+                svc.regions.fallbacks(region)
+            except BadInput as exc:
+                exc.field = "regions"
+                raise
+        return loaded, list(dict.fromkeys(request.regions))
+    home = svc.settings.region
+    return loaded, [home, *svc.regions.fallbacks(home)]
+
+
+class JobHandler(CwsHandler):
+    """``GET jobs/{job_id}``: a job's status, progress and outcome."""
+
+    @web.authenticated
+    async def get(self, job_id: str) -> None:
+        """The job, or 404 when the id is unknown (or long forgotten)."""
+        job = self.cws.jobs.get(job_id)
+        if job is None:
+            raise NotFound(f"no job with id '{job_id}' (jobs live in memory while the server runs)",
+                           field="job_id")
+        self.reply(job.snapshot())
+
+
+class VersionHandler(CwsHandler):
+    """``GET version``: the server half's version, for the frontend handshake."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """The package version and the API version."""
+        self.reply({"version": __version__, "api": "v1"})
+
+
+class HealthHandler(CwsHandler):
+    """``GET health``: up, and which AWS it talks to, without AWS calls."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Status, sandbox flag and AWS mode."""
+        app = self.cws
+        mode = await app.run_blocking(app.aws_mode)
+        self.reply({"status": "ok", "sandbox": app.sandbox, "aws": mode})
+
+
+class OpenApiHandler(CwsHandler):
+    """``GET openapi.json``: this API's OpenAPI document, for this server's base_url."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """The document built from the route table."""
+        from .openapi import render_document
+
+        self.finish(await self.cws.run_blocking(lambda: render_document(self.base_url)))
+
+
+class NotFoundHandler(CwsHandler):
+    """Anything else under the API root: a JSON 404 (after authentication, like every route)."""
+
+    @web.authenticated
+    async def get(self, rest: str | None = None) -> None:
+        """404."""
+        raise web.HTTPError(404)
+
+    @web.authenticated
+    async def post(self, rest: str | None = None) -> None:
+        """404."""
+        raise web.HTTPError(404)
+
+    @web.authenticated
+    async def put(self, rest: str | None = None) -> None:
+        """404."""
+        raise web.HTTPError(404)
+
+    @web.authenticated
+    async def patch(self, rest: str | None = None) -> None:
+        """404."""
+        raise web.HTTPError(404)
+
+    @web.authenticated
+    async def delete(self, rest: str | None = None) -> None:
+        """404."""
+        raise web.HTTPError(404)
+
+    @web.authenticated
+    async def head(self, rest: str | None = None) -> None:
+        """404."""
+        raise web.HTTPError(404)

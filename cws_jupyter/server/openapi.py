@@ -1,0 +1,140 @@
+"""The OpenAPI 3.1 document, built from the route table and the pydantic models: they cannot drift.
+
+    python -m cws_jupyter.server.openapi > docs/openapi.json    # regenerate the committed copy
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from typing import Any, Literal
+
+from jupyter_server.utils import url_path_join
+from pydantic.json_schema import models_json_schema
+
+from .. import __version__
+from . import NAMESPACE
+from .routes import ROUTES, Operation, Param, Route
+from .schemas import MODELS
+
+REF = "#/components/schemas/{model}"
+#: Answers every operation can give besides its own: no or a bad token, an unexpected failure.
+COMMON_ERRORS = (403, 500)
+ERROR_TEXT = {
+    400: "Bad input: the `field` names the parameter or body field at fault",
+    403: "Not authenticated (or, for browser requests, a missing XSRF token)",
+    404: "Not found (unknown template, job or route)",
+    409: "No AMI found and the strategy forbids script provisioning; "
+         "`details` holds the fallback chain",
+    429: "Too many jobs running; retry later",
+    500: "Unexpected server error (details only in the server log)",
+    503: "AWS (or the sandbox) cannot be reached, or no credentials are configured",
+}
+RAW_SCHEMAS = {"OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document"}}
+TOKEN_HELP = (
+    "The Jupyter server token, sent as `Authorization: token <token>`. Browser (cookie) sessions "
+    "must also send the `_xsrf` cookie and an `X-XSRFToken` header on POST."
+)
+
+
+def _operations() -> list[Operation]:
+    """Every operation of the route table."""
+    return [op for route in ROUTES for op in route.operations.values()]
+
+
+def _component_schemas() -> dict[str, Any]:
+    """Every model's JSON Schema (responses as serialized, request bodies as validated)."""
+    bodies = {op.body for op in _operations() if op.body}
+    pairs: list[tuple[Any, Literal["validation", "serialization"]]] = [
+        (model, "validation" if name in bodies else "serialization")
+        for name, model in MODELS.items()
+    ]
+    _, top = models_json_schema(pairs, ref_template=REF)
+    schemas = dict(top.get("$defs", {}))
+    schemas.update(RAW_SCHEMAS)
+    return dict(sorted(schemas.items()))
+
+
+def _parameter(param: Param) -> dict[str, Any]:
+    """One parameter object."""
+    spec: dict[str, Any] = {
+        "name": param.name, "in": param.location, "required": param.location == "path",
+        "description": param.description, "schema": param.schema(),
+    }
+    if param.example:
+        spec["example"] = param.example
+    return spec
+
+
+def _json(ref: str) -> dict[str, Any]:
+    """A JSON content object referring to a component schema."""
+    return {"application/json": {"schema": {"$ref": REF.format(model=ref)}}}
+
+
+def _operation(route: Route, op: Operation) -> dict[str, Any]:
+    """One operation object: parameters, body, the success answer, every documented error."""
+    ok: dict[str, Any] = {"description": op.summary, "content": _json(op.response)}
+    if op.status == 202:
+        ok["headers"] = {"Location": {"description": "Path of the job resource to poll",
+                                      "schema": {"type": "string"}}}
+        ok["links"] = {"GetJob": {
+            "operationId": "getJob", "parameters": {"job_id": "$response.body#/job_id"},
+            "description": "Poll the job until its status is succeeded or failed"}}
+    responses = {str(op.status): ok}
+    for status in sorted({*op.errors, *COMMON_ERRORS}):
+        responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
+    spec: dict[str, Any] = {
+        "operationId": op.operation_id, "summary": op.summary,
+        "tags": [route.path.split("/")[0]],
+        "parameters": [_parameter(p) for p in op.params],
+        "responses": responses,
+    }
+    if op.description:
+        spec["description"] = op.description
+    if op.body:
+        spec["requestBody"] = {"required": True, "content": _json(op.body)}
+    return spec
+
+
+@lru_cache(maxsize=8)
+def _document(base_url: str) -> str:
+    """The document as JSON text (cached per base_url: building it takes a few milliseconds)."""
+    paths = {"/" + route.path: {v: _operation(route, op) for v, op in route.operations.items()}
+             for route in ROUTES}
+    statuses = sorted({s for op in _operations() for s in (*op.errors, *COMMON_ERRORS)})
+    document = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "cws-jupyter REST API",
+            "version": __version__,
+            "description": "Find, test and compare AMIs for research workstation templates. "
+                           "Served by the cws-jupyter jupyter-server extension; every route needs "
+                           "the server's token.",
+        },
+        "servers": [{"url": url_path_join(base_url, NAMESPACE)}],
+        "security": [{"token": []}],
+        "paths": paths,
+        "components": {
+            "schemas": _component_schemas(),
+            "responses": {f"Error{s}": {"description": ERROR_TEXT[s], "content": _json("ErrorBody")}
+                          for s in statuses},
+            "securitySchemes": {"token": {"type": "apiKey", "in": "header",
+                                          "name": "Authorization", "description": TOKEN_HELP}},
+        },
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def build_document(base_url: str = "/") -> dict[str, Any]:
+    """The OpenAPI document for a server whose base_url is ``base_url``."""
+    return json.loads(_document(base_url))  # type: ignore[no-any-return]
+
+
+def render_document(base_url: str = "/") -> str:
+    """The document as the text committed in docs/openapi.json."""
+    return _document(base_url)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render_document())

@@ -1,0 +1,133 @@
+"""POST ami/test: synchronous validation (400/404), then a job polled to completion."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from cws_jupyter.server.jobs import Job, JobStore, TooManyJobs
+
+pytestmark = pytest.mark.sandbox
+
+
+async def test_ami_test_runs_as_a_job(api: Any, wait_job: Any, jp_base_url: str) -> None:
+    """202 with job id, status, url and Location; the job succeeds with one row per region."""
+    regions = ["eu-west-1", "eu-central-1", "us-east-1", "eu-west-1"]
+    status, accepted, response = await api("ami/test", method="POST",
+                                           body={"template": "teaching-lab", "regions": regions})
+    assert status == 202, accepted
+    assert accepted["status"] == "running" and accepted["job_id"]
+    assert response.headers["Location"] == accepted["url"]
+    assert accepted["url"].startswith(jp_base_url) and accepted["url"].endswith(accepted["job_id"])
+    job = await wait_job(accepted["url"])
+    assert job["status"] == "succeeded", job
+    assert job["kind"] == "ami_test" and job["error"] is None
+    assert job["progress"] == {"done": 3, "total": 3}
+    rows = {row["region"]: row for row in job["result"]["regions"]}
+    assert sorted(rows) == ["eu-central-1", "eu-west-1", "us-east-1"]
+    assert rows["eu-central-1"]["available"] is True and rows["eu-west-1"]["available"] is False
+    assert job["result"]["checked"] == 3 and job["finished"] >= job["created"]
+
+
+async def test_all_regions_and_default_regions(api: Any, wait_job: Any) -> None:
+    """all_regions covers the whole map; no regions means the home region and its fallbacks."""
+    _, fallbacks, _ = await api("regions/fallbacks")
+    status, accepted, _ = await api("ami/test", method="POST",
+                                    body={"template": "ubuntu-24-server", "all_regions": True})
+    assert status == 202
+    job = await wait_job(accepted["url"])
+    assert job["status"] == "succeeded", job
+    assert len(job["result"]["regions"]) == len(fallbacks) == job["progress"]["total"]
+    status, accepted, _ = await api("ami/test", method="POST",
+                                    body={"template": "ubuntu-24-server", "architecture": "arm64"})
+    job = await wait_job(accepted["url"])
+    home = next(r for r in fallbacks if r["region"] == "us-east-1")
+    assert [row["region"] for row in job["result"]["regions"]] == ["us-east-1", *home["fallbacks"]]
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    (b"{not json", "body"),
+    (b"", "body"),
+    (b"\xff\xfe", "body"),
+    ([1, 2], "body"),
+    ({"regions": ["eu-west-1"]}, "template"),
+    ({"template": 7}, "template"),
+    ({"template": "python-ml", "regions": ["eu-west-1", "mars-1"]}, "regions"),
+    ({"template": "python-ml", "regions": "eu-west-1"}, "regions"),
+    ({"template": "python-ml", "all_regions": "yes"}, "all_regions"),
+    ({"template": "python-ml", "all_regions": True, "regions": ["eu-west-1"]}, "all_regions"),
+    ({"template": "python-ml", "architecture": "sparc"}, "architecture"),
+    ({"template": "python-ml", "colour": "blue"}, "colour"),
+])
+async def test_bad_bodies_are_400_at_once(api: Any, body: Any, field: str) -> None:
+    """Malformed input never becomes a job."""
+    status, error, response = await api("ami/test", method="POST", body=body)
+    assert status == 400, error
+    assert error["error"] == "bad_input" and error["field"] == field and error["message"]
+    assert "Location" not in response.headers
+
+
+async def test_unknown_template_is_404_at_once(api: Any) -> None:
+    """An unknown template is refused before any job starts."""
+    body = {"template": "nope", "regions": ["eu-west-1"]}
+    status, error, _ = await api("ami/test", method="POST", body=body)
+    assert status == 404 and error["field"] == "template"
+
+
+async def test_unknown_job_is_404(api: Any) -> None:
+    """A job id the server never gave."""
+    status, error, _ = await api("jobs/0123456789abcdef")
+    assert status == 404 and error["error"] == "not_found" and error["field"] == "job_id"
+
+
+async def test_a_failing_job_reports_its_error(api: Any, wait_job: Any, cws_app: Any) -> None:
+    """A CwsError in the job: failed with its error body; anything else: a generic message."""
+    from cws_jupyter.core.errors import AwsUnavailable
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise AwsUnavailable("the sandbox went away; run `cws sandbox start`")
+
+    body = {"template": "python-ml", "regions": ["eu-west-1"]}
+    cws_app.service.test_availability = broken
+    _, accepted, _ = await api("ami/test", method="POST", body=body)
+    job = await wait_job(accepted["url"])
+    assert job["status"] == "failed" and job["result"] is None
+    assert job["error"] == {"error": "aws_unavailable",
+                            "message": "the sandbox went away; run `cws sandbox start`"}
+
+    cws_app.service.test_availability = lambda *_, **__: 1 / 0
+    _, accepted, _ = await api("ami/test", method="POST", body=body)
+    job = await wait_job(accepted["url"])
+    assert job["status"] == "failed" and job["error"]["error"] == "internal_error"
+    assert "ZeroDivision" not in job["error"]["message"]
+
+
+def test_job_progress_is_thread_safe_and_bounded() -> None:
+    """Progress from many threads never goes back; the store caps running jobs, forgets old ones."""
+    job = Job("ami_test", 100)
+    threads = [threading.Thread(target=job.progress, args=(i, 100)) for i in range(1, 101)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert job.snapshot()["progress"] == {"done": 100, "total": 100}
+
+    class Inline:
+        """An executor that runs nothing (jobs stay running)."""
+
+        def submit(self, *_: Any) -> None:
+            return None
+
+    store = JobStore(Inline(), max_running=2, keep=3)  # type: ignore[arg-type]
+    first = store.submit("t", 1, lambda p: None)
+    store.submit("t", 1, lambda p: None)
+    with pytest.raises(TooManyJobs):
+        store.submit("t", 1, lambda p: None)
+    first.run(lambda progress: {"ok": True})
+    assert first.snapshot()["status"] == "succeeded"
+    for _ in range(3):
+        job = store.submit("t", 1, lambda p: None)
+        job.run(lambda progress: None)
+    assert store.get(first.job_id) is None and store.get(job.job_id) is job
