@@ -40,10 +40,10 @@ TEMPLATES = {
     "bench-direct": f"name: D\nami_config:\n  ami_mappings: {{{REGION}: {world_image_id('ubuntu-24.04', REGION, 'x86_64')}}}\n",
     "bench-ssm": f"name: S\nami_config:\n  ssm_parameter: {NOBLE}\n",
     "bench-search": f"name: Q\nami_config:\n  ami_search: {{owner: '{CANONICAL}', "
-                    "name_pattern: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*'}\n",
+    "name_pattern: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*'}\n",
     # Only in us-west-1? No: the R images live in us-west-2, us-east-1's third neighbour.
     "bench-cross": "name: X\npackages: {system: [r-base]}\nami_config:\n  ami_search: "
-                   "{owner: '210987654321', required_tags: {Template: r-research}}\n",
+    "{owner: '210987654321', required_tags: {Template: r-research}}\n",
 }
 SPEC_TARGET_S = {"direct": 1.0, "ssm": 5.0, "search": 5.0, "cross": 15.0}
 
@@ -63,8 +63,14 @@ class Row:
 
 def build_service(home: Path, endpoint: str, latency_s: float) -> CwsService:
     """A service on the sandbox with a latency hook; clients are created up front (a warm process)."""
-    settings = Settings(region=REGION, sandbox=True, template_path=[home / "templates"],
-                        user_template_dir=home / "user", cache_dir=home / "cache", state_dir=home / "state")
+    settings = Settings(
+        region=REGION,
+        sandbox=True,
+        template_path=[home / "templates"],
+        user_template_dir=home / "user",
+        cache_dir=home / "cache",
+        state_dir=home / "state",
+    )
     session = boto3.Session(region_name=REGION, **SANDBOX_CREDENTIALS)
     session.events.register("before-send", lambda **_: time.sleep(latency_s))
     access = AwsAccess(session, endpoint_url=endpoint, label="sandbox")
@@ -101,10 +107,12 @@ def run(latency_ms: float, repeat: int) -> list[Row]:
         service = build_service(home, info.endpoint_url, latency_ms / 1000)
         rows: list[Row] = []
         n = 0
-        for key, slug, trips, method in (("direct", "bench-direct", 1, "direct_mapping"),
-                                         ("ssm", "bench-ssm", 2, "ssm_parameter"),
-                                         ("search", "bench-search", 1, "dynamic_search"),
-                                         ("cross", "bench-cross", 2, "cross_region")):
+        for key, slug, trips, method in (
+            ("direct", "bench-direct", 1, "direct_mapping"),
+            ("ssm", "bench-ssm", 2, "ssm_parameter"),
+            ("search", "bench-search", 1, "dynamic_search"),
+            ("cross", "bench-cross", 2, "cross_region"),
+        ):
             walls, calls = [], 0
             for _ in range(repeat):
                 n += 1
@@ -115,16 +123,33 @@ def run(latency_ms: float, repeat: int) -> list[Row]:
             wall = statistics.median(walls)
             ratio = wall / (trips * latency_ms)
             margin = SPEC_TARGET_S[key] * 1000 / wall
-            rows.append(Row(f"cold {method}", round(wall, 1), calls, trips, round(ratio, 2),
-                            f"<=1.3x RTs; spec {SPEC_TARGET_S[key]:g}s: {margin:.1f}x margin",
-                            ratio <= 1.3 and margin >= 10))
+            rows.append(
+                Row(
+                    f"cold {method}",
+                    round(wall, 1),
+                    calls,
+                    trips,
+                    round(ratio, 2),
+                    f"<=1.3x RTs; spec {SPEC_TARGET_S[key]:g}s: {margin:.1f}x margin",
+                    ratio <= 1.3 and margin >= 10,
+                )
+            )
         # warm: same process, cache populated by the last cold run of each scenario
         warm = []
         for _ in range(max(repeat, 20)):
             wall, calls, _ = timed(service, "bench-cross")
             warm.append(wall)
-        rows.append(Row("warm resolution (cross-region template)", round(statistics.median(warm), 3),
-                        calls, 0, None, "< 1 ms, 0 calls", statistics.median(warm) < 1 and calls == 0))
+        rows.append(
+            Row(
+                "warm resolution (cross-region template)",
+                round(statistics.median(warm), 3),
+                calls,
+                0,
+                None,
+                "< 1 ms, 0 calls",
+                statistics.median(warm) < 1 and calls == 0,
+            )
+        )
         rows.append(new_process_row(home, info.endpoint_url, n))
         return rows
     finally:
@@ -157,25 +182,38 @@ def new_process_row(home: Path, endpoint: str, n: int) -> Row:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     total = (time.perf_counter() - started) * 1000
     data = json.loads(out.stdout)
-    return Row(f"new process, cached template (process total {total:.0f} ms)", round(data["ms"], 2),
-               data["calls"], 0, None, "0 AWS calls", data["calls"] == 0)
+    return Row(
+        f"new process, cached template (process total {total:.0f} ms)",
+        round(data["ms"], 2),
+        data["calls"],
+        0,
+        None,
+        "0 AWS calls",
+        data["calls"] == 0,
+    )
 
 
 def print_table(rows: list[Row], latency_ms: float) -> None:
     """The result table, plain text."""
-    print(f"resolver benchmarks: {latency_ms:g} ms injected per AWS request, sandbox moto server over HTTP")
+    print(
+        f"resolver benchmarks: {latency_ms:g} ms injected per AWS request, sandbox moto server over HTTP"
+    )
     header = f"{'scenario':58} {'wall ms':>9} {'calls':>5} {'RTs':>3} {'ratio':>6}  goal"
     print(header)
     print("-" * len(header))
     for r in rows:
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "-"
         mark = "ok" if r.ok else "MISSED"
-        print(f"{r.scenario:58} {r.wall_ms:>9} {r.aws_calls:>5} {r.round_trips:>3} {ratio:>6}  {r.goal} [{mark}]")
+        print(
+            f"{r.scenario:58} {r.wall_ms:>9} {r.aws_calls:>5} {r.round_trips:>3} {ratio:>6}  {r.goal} [{mark}]"
+        )
 
 
 def main() -> None:
     """Command-line entry."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")

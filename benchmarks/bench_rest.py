@@ -42,17 +42,34 @@ def free_port() -> int:
 def start_server(home: Path, port: int, token: str) -> subprocess.Popen[bytes]:
     """`jupyter server` with the extension on the sandbox; returns once it answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CWS_", "JUPYTER_"))}
-    env.update(HOME=str(home), CWS_HOME=str(home / "cws"), AWS_EC2_METADATA_DISABLED="true",
-               JUPYTER_CONFIG_DIR=str(home / "jupyter"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    env.update(
+        HOME=str(home),
+        CWS_HOME=str(home / "cws"),
+        AWS_EC2_METADATA_DISABLED="true",
+        JUPYTER_CONFIG_DIR=str(home / "jupyter"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+    )
     extensions = {"cws_jupyter": True, "jupyter_server_terminals": False}
-    argv = [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-            "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.base_url={BASE_URL}",
-            f"--ServerApp.root_dir={home}", "--log-level=WARN",
-            f"--ServerApp.jpserver_extensions={extensions!r}", "--CwsExtensionApp.sandbox=True"]
+    argv = [
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.base_url={BASE_URL}",
+        f"--ServerApp.root_dir={home}",
+        "--log-level=WARN",
+        f"--ServerApp.jpserver_extensions={extensions!r}",
+        "--CwsExtensionApp.sandbox=True",
+    ]
     with (home / "server.log").open("wb") as log:
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -112,11 +129,17 @@ def run(runs: int) -> dict[str, Any]:
         floor_ms = median_ms(lambda: get(conn, "version", token), runs)
         direct_ms = median_ms(lambda: service.resolve(TEMPLATE, region=REGION), runs)
         direct_json_ms = median_ms(
-            lambda: service.resolve(TEMPLATE, region=REGION).model_dump_json(), runs)
-        return {"runs": runs, "rest_ms": round(rest_ms, 3), "direct_ms": round(direct_ms, 3),
-                "direct_plus_json_ms": round(direct_json_ms, 3), "version_ms": round(floor_ms, 3),
-                "handler_overhead_ms": round(rest_ms - direct_ms, 3),
-                "ratio": round(rest_ms / direct_ms, 1)}
+            lambda: service.resolve(TEMPLATE, region=REGION).model_dump_json(), runs
+        )
+        return {
+            "runs": runs,
+            "rest_ms": round(rest_ms, 3),
+            "direct_ms": round(direct_ms, 3),
+            "direct_plus_json_ms": round(direct_json_ms, 3),
+            "version_ms": round(floor_ms, 3),
+            "handler_overhead_ms": round(rest_ms - direct_ms, 3),
+            "ratio": round(rest_ms / direct_ms, 1),
+        }
     finally:
         process.send_signal(signal.SIGTERM)
         try:

@@ -21,26 +21,37 @@ def _env_settings() -> Settings:
 class CwsTraits(Configurable):
     """The settings of cws-jupyter as traitlets (one per core setting)."""
 
-    region = Unicode(help="Default AWS region (env: AWS_REGION, AWS_DEFAULT_REGION; else us-east-1).").tag(config=True)
+    region = Unicode(
+        help="Default AWS region (env: AWS_REGION, AWS_DEFAULT_REGION; else us-east-1)."
+    ).tag(config=True)
     profile = Unicode(
         None, allow_none=True, help="AWS profile from ~/.aws/config (env: AWS_PROFILE)."
     ).tag(config=True)
     endpoint_url = Unicode(
-        None, allow_none=True, help="AWS endpoint override, e.g. LocalStack (env: AWS_ENDPOINT_URL)."
+        None,
+        allow_none=True,
+        help="AWS endpoint override, e.g. LocalStack (env: AWS_ENDPOINT_URL).",
     ).tag(config=True)
     sandbox = Bool(
         help="Use the simulated AWS account, a local moto server (env: CWS_SANDBOX=1). Never automatic."
     ).tag(config=True)
     template_path = List(
-        Unicode(), help="Extra template folders, searched first (env: CWS_TEMPLATE_PATH, colon-separated)."
+        Unicode(),
+        help="Extra template folders, searched first (env: CWS_TEMPLATE_PATH, colon-separated).",
     ).tag(config=True)
-    cache_ttl = Int(help="Lifetime of cached AMI lookups in seconds; 0 disables (env: AMI_CACHE_TTL).").tag(config=True)
-    max_image_age_days = Int(help="Warn when the chosen AMI is older (env: CWS_MAX_AMI_AGE_DAYS).").tag(config=True)
+    cache_ttl = Int(
+        help="Lifetime of cached AMI lookups in seconds; 0 disables (env: AMI_CACHE_TTL)."
+    ).tag(config=True)
+    max_image_age_days = Int(
+        help="Warn when the chosen AMI is older (env: CWS_MAX_AMI_AGE_DAYS)."
+    ).tag(config=True)
     trusted_owners = List(
-        Unicode(), help="Extra AMI owner account ids to trust (env: CWS_TRUSTED_OWNERS, comma-separated)."
+        Unicode(),
+        help="Extra AMI owner account ids to trust (env: CWS_TRUSTED_OWNERS, comma-separated).",
     ).tag(config=True)
     registry_url = Unicode(
-        "", help="Community AMI registry (cws-registry) URL, e.g. http://127.0.0.1:8948 (env: CWS_REGISTRY_URL)."
+        "",
+        help="Community AMI registry (cws-registry) URL, e.g. http://127.0.0.1:8948 (env: CWS_REGISTRY_URL).",
     ).tag(config=True)
 
     @default("region")

@@ -64,13 +64,17 @@ def _to_json(result: Any) -> str:
     if hasattr(result, "model_dump_json"):
         return result.model_dump_json(indent=2)
     if isinstance(result, list):
-        return json.dumps([r.model_dump(mode="json") if hasattr(r, "model_dump") else r for r in result], indent=2)
+        return json.dumps(
+            [r.model_dump(mode="json") if hasattr(r, "model_dump") else r for r in result], indent=2
+        )
     return json.dumps(result, indent=2, default=str)
 
 
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--json`` on a read command."""
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(func)
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(
+        func
+    )
 
 
 def core_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -130,9 +134,15 @@ class VerbGroup(click.Group):
 
 
 @click.group(cls=VerbGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--sandbox", is_flag=True, default=None,
-              help="Use the simulated AWS account (a local moto server). Same as CWS_SANDBOX=1.")
-@click.option("--profile", default=None, help="AWS profile (default: AWS_PROFILE / the standard chain).")
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    default=None,
+    help="Use the simulated AWS account (a local moto server). Same as CWS_SANDBOX=1.",
+)
+@click.option(
+    "--profile", default=None, help="AWS profile (default: AWS_PROFILE / the standard chain)."
+)
 @click.version_option(package_name="cws-jupyter", prog_name="cws")
 @click.pass_context
 def cli(ctx: click.Context, sandbox: bool | None, profile: str | None) -> None:
@@ -204,13 +214,26 @@ def ami() -> None:
 @ami.command("resolve")
 @click.argument("template")
 @click.option("--region", default=None, help="AWS region (default: AWS_REGION or us-east-1).")
-@click.option("--strategy", type=click.Choice(STRATEGIES), default=None, help="Override the template's strategy.")
-@click.option("--arch", type=click.Choice(ARCHITECTURES), default=None, help="Architecture to resolve for.")
+@click.option(
+    "--strategy",
+    type=click.Choice(STRATEGIES),
+    default=None,
+    help="Override the template's strategy.",
+)
+@click.option(
+    "--arch", type=click.Choice(ARCHITECTURES), default=None, help="Architecture to resolve for."
+)
 @json_option
 @click.pass_obj
 @core_errors
-def ami_resolve(state: CliState, template: str, region: str | None, strategy: str | None,
-                arch: str | None, as_json: bool) -> Any:
+def ami_resolve(
+    state: CliState,
+    template: str,
+    region: str | None,
+    strategy: str | None,
+    arch: str | None,
+    as_json: bool,
+) -> Any:
     """Find the best AMI for TEMPLATE in a region, and say how it was found."""
     result = state.svc().resolve(template, region=region, strategy=strategy, architecture=arch)
     return emit(result, render.render_resolution, as_json)
@@ -224,8 +247,14 @@ def ami_resolve(state: CliState, template: str, region: str | None, strategy: st
 @json_option
 @click.pass_obj
 @core_errors
-def ami_test(state: CliState, template: str, regions: tuple[str, ...], all_regions: bool,
-             arch: str | None, as_json: bool) -> Any:
+def ami_test(
+    state: CliState,
+    template: str,
+    regions: tuple[str, ...],
+    all_regions: bool,
+    arch: str | None,
+    as_json: bool,
+) -> Any:
     """Availability matrix: where TEMPLATE's AMI exists (regions checked concurrently).
 
     Exits 1 when the AMI is available in none of the regions checked.
@@ -244,7 +273,9 @@ def ami_test(state: CliState, template: str, regions: tuple[str, ...], all_regio
 @json_option
 @click.pass_obj
 @core_errors
-def ami_costs(state: CliState, template: str, region: str | None, arch: str | None, as_json: bool) -> Any:
+def ami_costs(
+    state: CliState, template: str, region: str | None, arch: str | None, as_json: bool
+) -> Any:
     """AMI launch versus script provisioning: time and money."""
     return emit(state.svc().costs(template, region, arch), render.render_costs, as_json)
 
@@ -256,14 +287,24 @@ def prices() -> None:
 
 
 @prices.command("refresh")
-@click.option("--region", "regions", multiple=True, help="Region to refresh (repeatable; default: yours).")
-@click.option("--all-regions", is_flag=True, help="Every commercial region (about 1,400 Pricing API calls).")
+@click.option(
+    "--region", "regions", multiple=True, help="Region to refresh (repeatable; default: yours)."
+)
+@click.option(
+    "--all-regions", is_flag=True, help="Every commercial region (about 1,400 Pricing API calls)."
+)
 @json_option
 @click.pass_obj
 @core_errors
-def prices_refresh(state: CliState, regions: tuple[str, ...], all_regions: bool, as_json: bool) -> Any:
+def prices_refresh(
+    state: CliState, regions: tuple[str, ...], all_regions: bool, as_json: bool
+) -> Any:
     """Fetch current prices from the AWS Pricing API (real AWS only; the sandbox has none)."""
-    return emit(state.svc().refresh_prices(list(regions) or None, all_regions), render.render_refresh, as_json)
+    return emit(
+        state.svc().refresh_prices(list(regions) or None, all_regions),
+        render.render_refresh,
+        as_json,
+    )
 
 
 # -- regions ---------------------------------------------------------------------------------

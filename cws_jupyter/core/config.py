@@ -88,12 +88,16 @@ class Settings(BaseModel):
         """Build settings from the process environment, then apply explicit overrides."""
         env = os.environ
         values: dict[str, object] = {
-            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
-            or profile_region(env.get("AWS_PROFILE")) or "us-east-1",
+            "region": env.get("AWS_REGION")
+            or env.get("AWS_DEFAULT_REGION")
+            or profile_region(env.get("AWS_PROFILE"))
+            or "us-east-1",
             "profile": env.get("AWS_PROFILE") or None,
             "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
             "sandbox": env.get("CWS_SANDBOX", "").strip().lower() in TRUTHY,
-            "template_path": [Path(p) for p in env.get("CWS_TEMPLATE_PATH", "").split(os.pathsep) if p],
+            "template_path": [
+                Path(p) for p in env.get("CWS_TEMPLATE_PATH", "").split(os.pathsep) if p
+            ],
         }
         if env.get("AMI_CACHE_TTL"):
             values["cache_ttl"] = env["AMI_CACHE_TTL"]

@@ -50,7 +50,9 @@ class TemplateError(BadInput):
 
     code = "invalid_template"
 
-    def __init__(self, message: str, *, problems: list[str] | None = None, field: str | None = None):
+    def __init__(
+        self, message: str, *, problems: list[str] | None = None, field: str | None = None
+    ):
         super().__init__(message, field=field, details=problems or None)
         self.problems = problems or []
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,7 +68,9 @@ class TemplateList(BaseModel):
 class CwsService:
     """Templates, resolution, availability, costs and the sandbox behind one object."""
 
-    def __init__(self, settings: Settings | None = None, *, access: AwsAccess | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, access: AwsAccess | None = None
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self._parts_lock = threading.RLock()
         if access is not None:  # an injected AWS access (tests, benchmarks, an embedding app)
@@ -108,8 +110,11 @@ class CwsService:
         from .cache import DiskCache, LayeredCache, MemoryCache, NullCache
 
         ttl = self.settings.cache_ttl
-        cache = (LayeredCache(MemoryCache(), DiskCache(self.settings.cache_dir / "ami-lookups.json"))
-                 if ttl > 0 else NullCache())
+        cache = (
+            LayeredCache(MemoryCache(), DiskCache(self.settings.cache_dir / "ami-lookups.json"))
+            if ttl > 0
+            else NullCache()
+        )
         return ImageCatalog(self.access, cache, ttl, self._cache_namespace())
 
     @part
@@ -149,7 +154,9 @@ class CwsService:
         rows = [_summary(t) for t in loaded]
         if category:
             rows = [r for r in rows if (r.category or "").lower() == category.lower()]
-        return TemplateList(templates=rows, errors=[m for e in errors for m in (e.problems or [e.message])])
+        return TemplateList(
+            templates=rows, errors=[m for e in errors for m in (e.problems or [e.message])]
+        )
 
     def get_template(self, ref: str) -> LoadedTemplate:
         """One template by slug or display name, inheritance applied."""
@@ -217,7 +224,10 @@ class CwsService:
         return availability(self.resolver, loaded, wanted, architecture, progress)
 
     def costs(
-        self, template: str | LoadedTemplate, region: str | None = None, architecture: str | None = None
+        self,
+        template: str | LoadedTemplate,
+        region: str | None = None,
+        architecture: str | None = None,
     ) -> CostComparison:
         """AMI launch versus script provisioning for a template in a region (no AWS calls)."""
         from .resolver.costs import compare_costs
@@ -298,8 +308,12 @@ class CwsService:
 def _summary(loaded: LoadedTemplate) -> TemplateSummary:
     t = loaded.template
     return TemplateSummary(
-        slug=t.slug, name=t.name, category=t.category, description=t.description,
+        slug=t.slug,
+        name=t.name,
+        category=t.category,
+        description=t.description,
         strategy=t.ami_config.strategy.value if t.ami_config else None,
         package_manager=t.package_manager.value if t.package_manager else None,
-        path=loaded.path, warnings=loaded.warnings,
+        path=loaded.path,
+        warnings=loaded.warnings,
     )

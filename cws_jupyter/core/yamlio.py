@@ -23,7 +23,8 @@ def check_nesting(text: str | bytes, max_depth: int = MAX_DEPTH) -> None:
                 depth += 1
                 if depth > max_depth:
                     raise NestedTooDeep(
-                        problem=f"nested more than {max_depth} levels deep", problem_mark=event.start_mark
+                        problem=f"nested more than {max_depth} levels deep",
+                        problem_mark=event.start_mark,
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1

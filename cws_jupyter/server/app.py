@@ -37,14 +37,16 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
     load_other_extensions = True
 
     max_workers = Int(
-        8, min=1,
+        8,
+        min=1,
         help="Threads running blocking AWS calls for REST requests (the event loop never waits).",
     ).tag(config=True)
     job_workers = Int(
         2, min=1, help="Threads running long jobs (POST ami/test) at the same time."
     ).tag(config=True)
     max_running_jobs = Int(
-        32, min=1,
+        32,
+        min=1,
         help="Jobs accepted at once (running or queued); beyond it, POST ami/test answers 429.",
     ).tag(config=True)
 

@@ -23,12 +23,18 @@ T = TypeVar("T")
 MAX_BODY_BYTES = 64 * 1024
 #: Error codes for tornado's own HTTP errors (anything else is ``http_<status>``).
 HTTP_CODES = {
-    400: "bad_input", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    413: "too_large", 429: "too_many_requests", 500: "internal_error", 503: "unavailable",
+    400: "bad_input",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
 }
 HINTS = {
     403: "authentication required: send the Jupyter server token as 'Authorization: token <token>' "
-         "(or log in; browser requests must also send the _xsrf cookie and an X-XSRFToken header)",
+    "(or log in; browser requests must also send the _xsrf cookie and an X-XSRFToken header)",
     404: "no such endpoint: {path} (the routes are listed in {api}openapi.json)",
     405: "{method} is not supported by {path} (the routes are listed in {api}openapi.json)",
     500: "unexpected server error; the Jupyter server log has the details",
@@ -77,8 +83,9 @@ class CwsHandler(APIHandler):
             value = self.query(param.name)
             if value is not None and param.enum and value not in param.enum:
                 allowed = ", ".join(param.enum)
-                raise BadInput(f"unknown {param.name} '{value}' (use one of: {allowed})",
-                               field=param.name)
+                raise BadInput(
+                    f"unknown {param.name} '{value}' (use one of: {allowed})", field=param.name
+                )
             values[param.name] = value
         return values
 
@@ -105,8 +112,13 @@ class CwsHandler(APIHandler):
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         """Expected errors (CwsError) get one log line; unexpected ones keep their traceback."""
         if isinstance(value, CwsError):
-            self.log.info("cws %s %s -> %s: %s", self.request.method, self.request.path,
-                          value.http_status, value.message)
+            self.log.info(
+                "cws %s %s -> %s: %s",
+                self.request.method,
+                self.request.path,
+                value.http_status,
+                value.message,
+            )
         else:
             super().log_exception(typ, value, tb)
 
@@ -117,8 +129,10 @@ class CwsHandler(APIHandler):
             status_code = exc.http_status
             body = exc.to_dict()
         else:
-            body = {"error": HTTP_CODES.get(status_code, f"http_{status_code}"),
-                    "message": self._message(status_code, exc)}
+            body = {
+                "error": HTTP_CODES.get(status_code, f"http_{status_code}"),
+                "message": self._message(status_code, exc),
+            }
         self.set_status(status_code)
         self.finish(json.dumps(body))
 
@@ -126,8 +140,9 @@ class CwsHandler(APIHandler):
         """What to tell the caller about a non-CwsError: never an internal detail of a 5xx."""
         if status >= 500 or (exc is not None and not isinstance(exc, web.HTTPError)):
             return HINTS[500]
-        hint = HINTS.get(status, "").format(path=self.request.path, method=self.request.method,
-                                            api=self.api_url)
+        hint = HINTS.get(status, "").format(
+            path=self.request.path, method=self.request.method, api=self.api_url
+        )
         detail = exc.log_message if isinstance(exc, web.HTTPError) and exc.log_message else ""
         if status in (404, 405) or not detail:
             return hint or responses.get(status, "error")

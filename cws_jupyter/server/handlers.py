@@ -121,8 +121,10 @@ class JobHandler(CwsHandler):
         """The job, or 404 when the id is unknown (or long forgotten)."""
         job = self.cws.jobs.get(job_id)
         if job is None:
-            raise NotFound(f"no job with id '{job_id}' (jobs live in memory while the server runs)",
-                           field="job_id")
+            raise NotFound(
+                f"no job with id '{job_id}' (jobs live in memory while the server runs)",
+                field="job_id",
+            )
         self.reply(job.snapshot())
 
 

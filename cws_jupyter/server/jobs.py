@@ -77,10 +77,14 @@ class Job:
         """The job as the API shows it."""
         with self._lock:
             return {
-                "job_id": self.job_id, "kind": self.kind, "status": self._status,
+                "job_id": self.job_id,
+                "kind": self.kind,
+                "status": self._status,
                 "progress": {"done": self._done, "total": self._total},
-                "result": self._result, "error": self._error,
-                "created": self.created, "finished": self._finished,
+                "result": self._result,
+                "error": self._error,
+                "created": self.created,
+                "finished": self._finished,
             }
 
 

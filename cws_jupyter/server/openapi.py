@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document, built from the route table and the pydantic models: they cannot drift.
 
-    python -m cws_jupyter.server.openapi > docs/openapi.json    # regenerate the committed copy
+python -m cws_jupyter.server.openapi > docs/openapi.json    # regenerate the committed copy
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ERROR_TEXT = {
     403: "Not authenticated (or, for browser requests, a missing XSRF token)",
     404: "Not found (unknown template, job or route)",
     409: "No AMI found and the strategy forbids script provisioning; "
-         "`details` holds the fallback chain",
+    "`details` holds the fallback chain",
     429: "Too many jobs running; retry later",
     500: "Unexpected server error (details only in the server log)",
     503: "AWS (or the sandbox) cannot be reached, or no credentials are configured",
@@ -59,8 +59,11 @@ def _component_schemas() -> dict[str, Any]:
 def _parameter(param: Param) -> dict[str, Any]:
     """One parameter object."""
     spec: dict[str, Any] = {
-        "name": param.name, "in": param.location, "required": param.location == "path",
-        "description": param.description, "schema": param.schema(),
+        "name": param.name,
+        "in": param.location,
+        "required": param.location == "path",
+        "description": param.description,
+        "schema": param.schema(),
     }
     if param.example:
         spec["example"] = param.example
@@ -76,16 +79,25 @@ def _operation(route: Route, op: Operation) -> dict[str, Any]:
     """One operation object: parameters, body, the success answer, every documented error."""
     ok: dict[str, Any] = {"description": op.summary, "content": _json(op.response)}
     if op.status == 202:
-        ok["headers"] = {"Location": {"description": "Path of the job resource to poll",
-                                      "schema": {"type": "string"}}}
-        ok["links"] = {"GetJob": {
-            "operationId": "getJob", "parameters": {"job_id": "$response.body#/job_id"},
-            "description": "Poll the job until its status is succeeded or failed"}}
+        ok["headers"] = {
+            "Location": {
+                "description": "Path of the job resource to poll",
+                "schema": {"type": "string"},
+            }
+        }
+        ok["links"] = {
+            "GetJob": {
+                "operationId": "getJob",
+                "parameters": {"job_id": "$response.body#/job_id"},
+                "description": "Poll the job until its status is succeeded or failed",
+            }
+        }
     responses = {str(op.status): ok}
     for status in sorted({*op.errors, *COMMON_ERRORS}):
         responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
     spec: dict[str, Any] = {
-        "operationId": op.operation_id, "summary": op.summary,
+        "operationId": op.operation_id,
+        "summary": op.summary,
         "tags": [route.path.split("/")[0]],
         "parameters": [_parameter(p) for p in op.params],
         "responses": responses,
@@ -100,8 +112,10 @@ def _operation(route: Route, op: Operation) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def _document(base_url: str) -> str:
     """The document as JSON text (cached per base_url: building it takes a few milliseconds)."""
-    paths = {"/" + route.path: {v: _operation(route, op) for v, op in route.operations.items()}
-             for route in ROUTES}
+    paths = {
+        "/" + route.path: {v: _operation(route, op) for v, op in route.operations.items()}
+        for route in ROUTES
+    }
     statuses = sorted({s for op in _operations() for s in (*op.errors, *COMMON_ERRORS)})
     document = {
         "openapi": "3.1.0",
@@ -109,18 +123,26 @@ def _document(base_url: str) -> str:
             "title": "cws-jupyter REST API",
             "version": __version__,
             "description": "Find, test and compare AMIs for research workstation templates. "
-                           "Served by the cws-jupyter jupyter-server extension; every route needs "
-                           "the server's token.",
+            "Served by the cws-jupyter jupyter-server extension; every route needs "
+            "the server's token.",
         },
         "servers": [{"url": url_path_join(base_url, NAMESPACE)}],
         "security": [{"token": []}],
         "paths": paths,
         "components": {
             "schemas": _component_schemas(),
-            "responses": {f"Error{s}": {"description": ERROR_TEXT[s], "content": _json("ErrorBody")}
-                          for s in statuses},
-            "securitySchemes": {"token": {"type": "apiKey", "in": "header",
-                                          "name": "Authorization", "description": TOKEN_HELP}},
+            "responses": {
+                f"Error{s}": {"description": ERROR_TEXT[s], "content": _json("ErrorBody")}
+                for s in statuses
+            },
+            "securitySchemes": {
+                "token": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": TOKEN_HELP,
+                }
+            },
         },
     }
     return json.dumps(document, indent=2) + "\n"

@@ -86,61 +86,150 @@ class Route:
         return _PLACEHOLDER.findall(self.path)
 
 
-REGION = Param("region", "AWS region; default: the server's configured region",
-               example="eu-west-1")
-ARCH = Param("architecture", "CPU architecture; default: the template's preference",
-             enum=ARCHITECTURES)
-TEMPLATE = Param("template", "Template slug or display name", location="path",
-                 example="python-ml")
+REGION = Param("region", "AWS region; default: the server's configured region", example="eu-west-1")
+ARCH = Param(
+    "architecture", "CPU architecture; default: the template's preference", enum=ARCHITECTURES
+)
+TEMPLATE = Param("template", "Template slug or display name", location="path", example="python-ml")
 STRATEGY = Param("strategy", "Override the template's strategy", enum=STRATEGIES)
 
 ROUTES: tuple[Route, ...] = (
-    Route("ami/resolve/{template}", ResolveHandler, {"get": Operation(
-        "resolveAmi", "Resolve the best AMI for a template in a region", "Resolution",
-        params=(TEMPLATE, REGION, STRATEGY, ARCH), errors=(400, 404, 409, 503),
-        description="Walks the tiers (direct mapping, SSM parameter, dynamic search, "
-                    "marketplace, cross-region) and answers the AMI, how it was found, the "
-                    "fallback chain, warnings and a cost comparison. 409 when the strategy is "
-                    "ami_required and no AMI exists: the error's `details` list every tier and why "
-                    "it failed.",
-    )}),
-    Route("ami/test", AmiTestHandler, {"post": Operation(
-        "testAmi", "Check a template's AMI availability across regions (a job)", "JobAccepted",
-        status=202, body="AmiTestRequest", errors=(400, 404, 429),
-        description="Input is validated at once (400/404); the check then runs as a job: poll "
-                    "the `Location` (GET jobs/{job_id}) until its status is succeeded or failed.",
-    )}),
-    Route("jobs/{job_id}", JobHandler, {"get": Operation(
-        "getJob", "A job's status, progress and outcome", "JobStatus",
-        params=(Param("job_id", "The id a 202 answer gave", location="path"),), errors=(404,),
-    )}),
-    Route("ami/costs/{template}", CostsHandler, {"get": Operation(
-        "amiCosts", "AMI launch versus script provisioning: time and money", "CostComparison",
-        params=(TEMPLATE, REGION, ARCH), errors=(400, 404),
-    )}),
-    Route("regions/fallbacks", FallbacksHandler, {"get": Operation(
-        "regionFallbacks", "Each region's fallback neighbours, nearest first",
-        "RegionFallbackList",
-    )}),
-    Route("templates", TemplatesHandler, {"get": Operation(
-        "listTemplates", "The template catalogue (and files that failed to load)",
-        "TemplateList", params=(Param("category", "Only templates of this category"),),
-    )}),
-    Route("templates/{slug}", TemplateHandler, {"get": Operation(
-        "getTemplate", "One template, inheritance applied, with its path and warnings",
-        "LoadedTemplate", errors=(400, 404),
-        params=(Param("slug", "Template slug or display name", location="path",
-                      example="python-ml"),),
-    )}),
-    Route("version", VersionHandler, {"get": Operation(
-        "getVersion", "The server half's version (frontend handshake)", "Version",
-    )}),
-    Route("health", HealthHandler, {"get": Operation(
-        "getHealth", "Liveness and which AWS the server talks to (no AWS calls)", "Health",
-    )}),
-    Route("openapi.json", OpenApiHandler, {"get": Operation(
-        "getOpenApi", "This API's OpenAPI document", "OpenApiDocument",
-    )}),
+    Route(
+        "ami/resolve/{template}",
+        ResolveHandler,
+        {
+            "get": Operation(
+                "resolveAmi",
+                "Resolve the best AMI for a template in a region",
+                "Resolution",
+                params=(TEMPLATE, REGION, STRATEGY, ARCH),
+                errors=(400, 404, 409, 503),
+                description="Walks the tiers (direct mapping, SSM parameter, dynamic search, "
+                "marketplace, cross-region) and answers the AMI, how it was found, the "
+                "fallback chain, warnings and a cost comparison. 409 when the strategy is "
+                "ami_required and no AMI exists: the error's `details` list every tier and why "
+                "it failed.",
+            )
+        },
+    ),
+    Route(
+        "ami/test",
+        AmiTestHandler,
+        {
+            "post": Operation(
+                "testAmi",
+                "Check a template's AMI availability across regions (a job)",
+                "JobAccepted",
+                status=202,
+                body="AmiTestRequest",
+                errors=(400, 404, 429),
+                description="Input is validated at once (400/404); the check then runs as a job: poll "
+                "the `Location` (GET jobs/{job_id}) until its status is succeeded or failed.",
+            )
+        },
+    ),
+    Route(
+        "jobs/{job_id}",
+        JobHandler,
+        {
+            "get": Operation(
+                "getJob",
+                "A job's status, progress and outcome",
+                "JobStatus",
+                params=(Param("job_id", "The id a 202 answer gave", location="path"),),
+                errors=(404,),
+            )
+        },
+    ),
+    Route(
+        "ami/costs/{template}",
+        CostsHandler,
+        {
+            "get": Operation(
+                "amiCosts",
+                "AMI launch versus script provisioning: time and money",
+                "CostComparison",
+                params=(TEMPLATE, REGION, ARCH),
+                errors=(400, 404),
+            )
+        },
+    ),
+    Route(
+        "regions/fallbacks",
+        FallbacksHandler,
+        {
+            "get": Operation(
+                "regionFallbacks",
+                "Each region's fallback neighbours, nearest first",
+                "RegionFallbackList",
+            )
+        },
+    ),
+    Route(
+        "templates",
+        TemplatesHandler,
+        {
+            "get": Operation(
+                "listTemplates",
+                "The template catalogue (and files that failed to load)",
+                "TemplateList",
+                params=(Param("category", "Only templates of this category"),),
+            )
+        },
+    ),
+    Route(
+        "templates/{slug}",
+        TemplateHandler,
+        {
+            "get": Operation(
+                "getTemplate",
+                "One template, inheritance applied, with its path and warnings",
+                "LoadedTemplate",
+                errors=(400, 404),
+                params=(
+                    Param(
+                        "slug",
+                        "Template slug or display name",
+                        location="path",
+                        example="python-ml",
+                    ),
+                ),
+            )
+        },
+    ),
+    Route(
+        "version",
+        VersionHandler,
+        {
+            "get": Operation(
+                "getVersion",
+                "The server half's version (frontend handshake)",
+                "Version",
+            )
+        },
+    ),
+    Route(
+        "health",
+        HealthHandler,
+        {
+            "get": Operation(
+                "getHealth",
+                "Liveness and which AWS the server talks to (no AWS calls)",
+                "Health",
+            )
+        },
+    ),
+    Route(
+        "openapi.json",
+        OpenApiHandler,
+        {
+            "get": Operation(
+                "getOpenApi",
+                "This API's OpenAPI document",
+                "OpenApiDocument",
+            )
+        },
+    ),
 )
 
 

@@ -31,14 +31,20 @@ class ErrorBody(BaseModel):
 class AmiTestRequest(BaseModel):
     """Body of ``POST ami/test``: a template and where to look (regions, or every region)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"template": "python-ml", "regions": ["eu-west-1", "eu-central-1"]},
-        {"template": "ubuntu-24-server", "all_regions": True, "architecture": "arm64"},
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"template": "python-ml", "regions": ["eu-west-1", "eu-central-1"]},
+                {"template": "ubuntu-24-server", "all_regions": True, "architecture": "arm64"},
+            ]
+        },
+    )
 
     template: str = Field(min_length=1, max_length=200, description="Template slug or display name")
     regions: list[str] | None = Field(
-        None, max_length=MAX_REGIONS,
+        None,
+        max_length=MAX_REGIONS,
         description="Regions to check; default: the home region and its fallbacks",
     )
     all_regions: StrictBool = Field(
@@ -102,8 +108,17 @@ class RegionFallbackList(RootModel[list[RegionFallback]]):
 MODELS: dict[str, type[BaseModel]] = {
     model.__name__: model
     for model in (
-        Resolution, CostComparison, RegionFallbackList, TemplateList, LoadedTemplate,
-        AmiTestRequest, JobAccepted, JobStatus, Version, Health, ErrorBody,
+        Resolution,
+        CostComparison,
+        RegionFallbackList,
+        TemplateList,
+        LoadedTemplate,
+        AmiTestRequest,
+        JobAccepted,
+        JobStatus,
+        Version,
+        Health,
+        ErrorBody,
     )
 }
 
@@ -111,17 +126,24 @@ MODELS: dict[str, type[BaseModel]] = {
 def parse_test_request(data: Any) -> AmiTestRequest:
     """Validate a ``POST ami/test`` body; any problem is a BadInput naming the field."""
     if not isinstance(data, dict):
-        raise BadInput("the request body must be a JSON object, e.g. "
-                       '{"template": "python-ml", "regions": ["eu-west-1"]}', field="body")
+        raise BadInput(
+            "the request body must be a JSON object, e.g. "
+            '{"template": "python-ml", "regions": ["eu-west-1"]}',
+            field="body",
+        )
     try:
         request = AmiTestRequest.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
         problems = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in errors]
         first = errors[0]["loc"]
-        raise BadInput("invalid request body: " + "; ".join(problems),
-                       field=str(first[0]) if first else "body", details=problems) from None
+        raise BadInput(
+            "invalid request body: " + "; ".join(problems),
+            field=str(first[0]) if first else "body",
+            details=problems,
+        ) from None
     if request.all_regions and request.regions:
-        raise BadInput("give either `regions` or `all_regions: true`, not both",
-                       field="all_regions")
+        raise BadInput(
+            "give either `regions` or `all_regions: true`, not both", field="all_regions"
+        )
     return request

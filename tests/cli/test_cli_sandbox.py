@@ -17,10 +17,18 @@ CWS = [sys.executable, "-m", "cws_jupyter.cli.main"]
 
 def clean_env(home: Path) -> dict[str, str]:
     """An environment with no AWS credentials, a private CWS_HOME and HOME, no sandbox flag."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "CWS_")) and k not in ("AMI_CACHE_TTL",)}
-    env.update(CWS_HOME=str(home / "cws"), HOME=str(home), AWS_EC2_METADATA_DISABLED="true",
-               AWS_CONFIG_FILE=str(home / "no-config"), AWS_SHARED_CREDENTIALS_FILE=str(home / "no-creds"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AWS_", "CWS_")) and k not in ("AMI_CACHE_TTL",)
+    }
+    env.update(
+        CWS_HOME=str(home / "cws"),
+        HOME=str(home),
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=str(home / "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "no-creds"),
+    )
     return env
 
 
@@ -45,15 +53,30 @@ def test_resolve_python_ml_prints_the_resolution_as_json(home: Path) -> None:
     out = cws(home, "ami", "resolve", "python-ml", "--region", "eu-west-1", "--json")
     assert out.returncode == 0, out.stderr
     res = json.loads(out.stdout)
-    for key in ("template", "region", "ami_id", "ami", "resolution_method", "source_region",
-                "fallback_chain", "warning", "warnings", "instance_type", "estimated_cost",
-                "estimated_launch_time", "cost_comparison"):
+    for key in (
+        "template",
+        "region",
+        "ami_id",
+        "ami",
+        "resolution_method",
+        "source_region",
+        "fallback_chain",
+        "warning",
+        "warnings",
+        "instance_type",
+        "estimated_cost",
+        "estimated_launch_time",
+        "cost_comparison",
+    ):
         assert key in res
     assert res["template"] == "python-ml" and res["region"] == "eu-west-1"
     assert res["ami_id"].startswith("ami-") and res["resolution_method"] == "ssm_parameter"
     assert res["ami"]["owner_id"] == "898082745236" and res["ami"]["region"] == "eu-west-1"
     assert isinstance(res["estimated_launch_time"], int)
-    assert res["cost_comparison"]["script_launch_seconds"] > res["cost_comparison"]["ami_launch_seconds"]
+    assert (
+        res["cost_comparison"]["script_launch_seconds"]
+        > res["cost_comparison"]["ami_launch_seconds"]
+    )
 
 
 def test_human_output_shows_the_chain(home: Path) -> None:
@@ -67,8 +90,12 @@ def test_human_output_shows_the_chain(home: Path) -> None:
 
 def test_a_new_process_resolves_from_the_cache(home: Path) -> None:
     """A second process resolving the same template makes zero AWS calls."""
-    first = json.loads(cws(home, "ami", "resolve", "ubuntu-24-server", "--region", "us-west-2", "--json").stdout)
-    second = json.loads(cws(home, "ami", "resolve", "ubuntu-24-server", "--region", "us-west-2", "--json").stdout)
+    first = json.loads(
+        cws(home, "ami", "resolve", "ubuntu-24-server", "--region", "us-west-2", "--json").stdout
+    )
+    second = json.loads(
+        cws(home, "ami", "resolve", "ubuntu-24-server", "--region", "us-west-2", "--json").stdout
+    )
     assert first["aws_calls"] > 0 and second["aws_calls"] == 0
     assert second["ami_id"] == first["ami_id"]
 
@@ -77,7 +104,13 @@ def test_ami_required_failure_exits_1_listing_each_tier(home: Path) -> None:
     """amazon-linux-2023 (ami_required) in a region the world lacks: exit 1, each tier and why."""
     out = cws(home, "ami", "resolve", "amazon-linux-2023", "--region", "ap-south-1")
     assert out.returncode == 1
-    for tier in ("direct_mapping", "ssm_parameter", "dynamic_search", "marketplace", "cross_region"):
+    for tier in (
+        "direct_mapping",
+        "ssm_parameter",
+        "dynamic_search",
+        "marketplace",
+        "cross_region",
+    ):
         assert tier in out.stderr
     assert "ami_required" in out.stderr and "Traceback" not in out.stderr
 
@@ -151,12 +184,18 @@ def test_json_errors_are_json_on_stdout(home: Path) -> None:
     out = cws(home, "ami", "resolve", "python-ml", "--region", "eu-west-9", "--json")
     assert out.returncode == 2
     body = json.loads(out.stdout)
-    assert body["error"] == "bad_input" and body["field"] == "region" and "eu-west-9" in body["message"]
+    assert (
+        body["error"] == "bad_input"
+        and body["field"] == "region"
+        and "eu-west-9" in body["message"]
+    )
 
 
 def test_availability_nowhere_exits_1(home: Path) -> None:
     """`cws ami test` fails (exit 1) when no region checked has the AMI."""
-    out = cws(home, "ami", "test", "teaching-lab", "--region", "ap-south-1", "--region", "sa-east-1")
+    out = cws(
+        home, "ami", "test", "teaching-lab", "--region", "ap-south-1", "--region", "sa-east-1"
+    )
     assert out.returncode == 1 and "0/2" in out.stdout
 
 

@@ -23,13 +23,19 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("CWS_HOME", str(tmp_path / "cws"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     try:
         client.execute()
     finally:
         stop(tmp_path / "cws" / "state")
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    outputs = [
+        o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+    ]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "ami-" in html  # the resolutions rendered as HTML tables

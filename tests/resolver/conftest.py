@@ -16,6 +16,7 @@ from cws_jupyter.core.config import Settings
 from cws_jupyter.core.sandbox import World
 from cws_jupyter.core.service import CwsService
 
+
 @pytest.fixture
 def aws_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[list[dict[str, Any]]], World]]:
     """Within moto's in-process mock: seed a world given as families (world.yaml entries)."""
@@ -58,8 +59,9 @@ def make_service(tmp_path: Path) -> Callable[..., CwsService]:
             cache_ttl=cache_ttl,
             **settings,
         )
-        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                region_name="us-east-1")
+        session = boto3.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
         return CwsService(config, access=AwsAccess(session))
 
     return build

@@ -49,15 +49,21 @@ def test_deregistered_mapped_ami_is_evicted(aws_world, make_service):
     """An AMI found gone is dropped from every cached lookup that mentions it."""
     aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
     mapped = image_id("ubuntu", "us-east-1")
-    svc = make_service({"t": f"""
+    svc = make_service(
+        {
+            "t": f"""
         name: T
         packages: {{system: [git]}}
         ami_config:
           ami_mappings: {{us-east-1: {mapped}}}
-    """})
+    """
+        }
+    )
     assert svc.resolve("t", region="us-east-1").ami_id == mapped
     svc.access.client("ec2", "us-east-1").deregister_image(ImageId=mapped)
-    svc.catalog.forget(mapped)  # what the lifecycle does when it deregisters, or a launch finds it gone
+    svc.catalog.forget(
+        mapped
+    )  # what the lifecycle does when it deregisters, or a launch finds it gone
     res = svc.resolve("t", region="us-east-1")
     assert res.ami_id is None and any("no longer exists" in w for w in res.warnings)
     disk = json.loads((svc.settings.cache_dir / "ami-lookups.json").read_text())
@@ -78,7 +84,9 @@ def test_disk_cache_survives_a_damaged_file(tmp_path):
 def test_cache_entries_expire(tmp_path):
     """Entries past their TTL are misses in both layers."""
     now = [1000.0]
-    cache = LayeredCache(MemoryCache(lambda: now[0]), DiskCache(tmp_path / "c.json", lambda: now[0]))
+    cache = LayeredCache(
+        MemoryCache(lambda: now[0]), DiskCache(tmp_path / "c.json", lambda: now[0])
+    )
     cache.set("k", {"a": 1}, ttl=10)
     assert cache.get("k") == {"a": 1}
     now[0] += 11

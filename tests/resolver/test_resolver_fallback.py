@@ -20,8 +20,18 @@ LAB = f"""
 
 
 def _lab_world(aws_world, regions):
-    aws_world([family("lab", regions, owner=COMMUNITY, name="lab-{arch}", tags={"Template": "lab"},
-                      root_volume_gb=30)])
+    aws_world(
+        [
+            family(
+                "lab",
+                regions,
+                owner=COMMUNITY,
+                name="lab-{arch}",
+                tags={"Template": "lab"},
+                root_volume_gb=30,
+            )
+        ]
+    )
 
 
 def test_cross_region_fallback(aws_world, make_service):
@@ -35,7 +45,9 @@ def test_cross_region_fallback(aws_world, make_service):
     costs = res.cost_comparison
     assert costs.copy_seconds > 0 and costs.cross_region_transfer > 0
     assert res.estimated_launch_time == costs.ami_launch_seconds + costs.copy_seconds
-    hits = [a for a in res.fallback_chain if a.tier.value == "cross_region" and a.outcome.value == "hit"]
+    hits = [
+        a for a in res.fallback_chain if a.tier.value == "cross_region" and a.outcome.value == "hit"
+    ]
     assert [h.region for h in hits] == ["eu-central-1"]
 
 
@@ -94,7 +106,13 @@ def test_ami_required_lists_every_tier(aws_world, make_service):
         svc.resolve("lab", region="us-east-1", strategy="ami_required")
     message = err.value.message
     assert "ami_required" in message
-    for tier in ("direct_mapping", "ssm_parameter", "dynamic_search", "marketplace", "cross_region"):
+    for tier in (
+        "direct_mapping",
+        "ssm_parameter",
+        "dynamic_search",
+        "marketplace",
+        "cross_region",
+    ):
         assert tier in message
     for neighbour in svc.regions.fallbacks("us-east-1"):
         assert neighbour in message
@@ -104,13 +122,17 @@ def test_ami_required_lists_every_tier(aws_world, make_service):
 def test_ami_only_template_never_falls_back_to_script(aws_world, make_service):
     """package_manager: ami cannot be provisioned by script, whatever the strategy."""
     aws_world([])
-    svc = make_service({"dl": f"""
+    svc = make_service(
+        {
+            "dl": f"""
         name: DL
         package_manager: ami
         ami_config:
           strategy: ami_preferred
           ami_search: {{owner: "{COMMUNITY}", name_pattern: "dl-*"}}
-    """})
+    """
+        }
+    )
     with pytest.raises(ResolutionFailed, match="AMI-only"):
         svc.resolve("dl", region="us-east-1")
 
@@ -118,12 +140,16 @@ def test_ami_only_template_never_falls_back_to_script(aws_world, make_service):
 def test_fallback_strategy_error(aws_world, make_service):
     """fallback_strategy: error turns the script fallback into an error."""
     aws_world([])
-    svc = make_service({"t": f"""
+    svc = make_service(
+        {
+            "t": f"""
         name: T
         ami_config:
           fallback_strategy: error
           ami_search: {{owner: "{COMMUNITY}", name_pattern: "x-*"}}
-    """})
+    """
+        }
+    )
     with pytest.raises(ResolutionFailed, match="fallback_strategy is 'error'"):
         svc.resolve("t", region="us-east-1")
 

@@ -33,7 +33,12 @@ def image(ami_id: str, created: dt.datetime, deprecated: dt.datetime | None = No
         "State": "available",
         "Public": True,
         "RootDeviceName": "/dev/sda1",
-        "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8, "SnapshotId": "snap-0123456789abcdef0"}}],
+        "BlockDeviceMappings": [
+            {
+                "DeviceName": "/dev/sda1",
+                "Ebs": {"VolumeSize": 8, "SnapshotId": "snap-0123456789abcdef0"},
+            }
+        ],
     }
     if deprecated:
         item["DeprecationTime"] = deprecated.strftime("%Y-%m-%dT%H:%M:%S.000Z")
@@ -43,7 +48,9 @@ def image(ami_id: str, created: dt.datetime, deprecated: dt.datetime | None = No
 @pytest.fixture
 def stubbed(tmp_path):
     """A resolver whose eu-west-1 EC2 client is stubbed (no other region is reachable)."""
-    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="y", region_name="eu-west-1")
+    session = boto3.Session(
+        aws_access_key_id="x", aws_secret_access_key="y", region_name="eu-west-1"
+    )
     access = AwsAccess(session)
     ec2 = access.client("ec2", "eu-west-1")
     stubber = Stubber(ec2)
@@ -64,11 +71,18 @@ def stubbed(tmp_path):
 def test_deprecated_images_are_skipped(stubbed):
     """An image whose DeprecationTime has passed is never chosen, even when it is the newest."""
     stubber, resolver, template = stubbed
-    newest_but_deprecated = image("ami-0aaaaaaaaaaaaaaa1", NOW - dt.timedelta(days=2), NOW - dt.timedelta(hours=1))
+    newest_but_deprecated = image(
+        "ami-0aaaaaaaaaaaaaaa1", NOW - dt.timedelta(days=2), NOW - dt.timedelta(hours=1)
+    )
     older = image("ami-0bbbbbbbbbbbbbbb2", NOW - dt.timedelta(days=20))
-    future_deprecation = image("ami-0ccccccccccccccc3", NOW - dt.timedelta(days=30), NOW + dt.timedelta(days=60))
-    stubber.add_response("describe_images", {"Images": [newest_but_deprecated, older, future_deprecation]},
-                         {"Owners": [CANONICAL], "Filters": ANY})
+    future_deprecation = image(
+        "ami-0ccccccccccccccc3", NOW - dt.timedelta(days=30), NOW + dt.timedelta(days=60)
+    )
+    stubber.add_response(
+        "describe_images",
+        {"Images": [newest_but_deprecated, older, future_deprecation]},
+        {"Owners": [CANONICAL], "Filters": ANY},
+    )
     res = resolver.resolve(template, region="eu-west-1")
     assert res.ami_id == "ami-0bbbbbbbbbbbbbbb2"
     stubber.assert_no_pending_responses()
@@ -77,17 +91,29 @@ def test_deprecated_images_are_skipped(stubbed):
 def test_all_pages_of_results_are_read(stubbed):
     """DescribeImages is paginated: the newest image on the second page still wins."""
     stubber, resolver, template = stubbed
-    stubber.add_response("describe_images", {"Images": [image("ami-0aaaaaaaaaaaaaaa1", NOW - dt.timedelta(days=9))],
-                                             "NextToken": "page-2"}, {"Owners": [CANONICAL], "Filters": ANY})
-    stubber.add_response("describe_images", {"Images": [image("ami-0bbbbbbbbbbbbbbb2", NOW - dt.timedelta(days=1))]},
-                         {"Owners": [CANONICAL], "Filters": ANY, "NextToken": "page-2"})
+    stubber.add_response(
+        "describe_images",
+        {
+            "Images": [image("ami-0aaaaaaaaaaaaaaa1", NOW - dt.timedelta(days=9))],
+            "NextToken": "page-2",
+        },
+        {"Owners": [CANONICAL], "Filters": ANY},
+    )
+    stubber.add_response(
+        "describe_images",
+        {"Images": [image("ami-0bbbbbbbbbbbbbbb2", NOW - dt.timedelta(days=1))]},
+        {"Owners": [CANONICAL], "Filters": ANY, "NextToken": "page-2"},
+    )
     assert resolver.resolve(template, region="eu-west-1").ami_id == "ami-0bbbbbbbbbbbbbbb2"
 
 
 def test_access_denied_is_a_clear_failure(stubbed):
     """An IAM denial in the target region is an AwsUnavailable naming the region and the code."""
     stubber, resolver, template = stubbed
-    stubber.add_client_error("describe_images", "UnauthorizedOperation",
-                             "You are not authorized to perform this operation.")
+    stubber.add_client_error(
+        "describe_images",
+        "UnauthorizedOperation",
+        "You are not authorized to perform this operation.",
+    )
     with pytest.raises(AwsUnavailable, match="eu-west-1.*UnauthorizedOperation"):
         resolver.resolve(template, region="eu-west-1")

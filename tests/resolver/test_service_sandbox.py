@@ -14,8 +14,13 @@ pytestmark = pytest.mark.sandbox
 def test_service_survives_a_sandbox_restart(tmp_path, monkeypatch):
     """Stop the sandbox behind the service's back: the next call starts and uses a new one."""
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    settings = Settings(sandbox=True, state_dir=tmp_path / "state", cache_dir=tmp_path / "cache",
-                        user_template_dir=tmp_path / "user", cache_ttl=0)
+    settings = Settings(
+        sandbox=True,
+        state_dir=tmp_path / "state",
+        cache_dir=tmp_path / "cache",
+        user_template_dir=tmp_path / "user",
+        cache_ttl=0,
+    )
     service = CwsService(settings)
     try:
         first = service.resolve("python-ml", region="eu-west-1")

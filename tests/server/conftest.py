@@ -26,10 +26,23 @@ from cws_jupyter.server import NAMESPACE
 Api = Callable[..., Awaitable[tuple[int, Any, Any]]]
 AUTH_WARNING = "jupyter_server.utils.JupyterServerAuthWarning"
 _AWS_ENV = (
-    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_SSM", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN", "CWS_SANDBOX", "CWS_TEMPLATE_PATH", "AMI_CACHE_TTL",
-    "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_EC2",
+    "AWS_ENDPOINT_URL_SSM",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "CWS_SANDBOX",
+    "CWS_TEMPLATE_PATH",
+    "AMI_CACHE_TTL",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
 )
 
 
@@ -76,13 +89,20 @@ def api(jp_fetch: Any) -> Api:
     Never raises on HTTP errors; ``body`` (not bytes/str) is sent as JSON.
     """
 
-    async def call(path: str, method: str = "GET", body: Any = None,
-                   **kwargs: Any) -> tuple[int, Any, Any]:
+    async def call(
+        path: str, method: str = "GET", body: Any = None, **kwargs: Any
+    ) -> tuple[int, Any, Any]:
         if body is not None and not isinstance(body, (bytes, str)):
             body = json.dumps(body)
         parts = [NAMESPACE, *path.split("/")]
-        response = await jp_fetch(*parts, method=method, body=body, raise_error=False,
-                                  allow_nonstandard_methods=True, **kwargs)
+        response = await jp_fetch(
+            *parts,
+            method=method,
+            body=body,
+            raise_error=False,
+            allow_nonstandard_methods=True,
+            **kwargs,
+        )
         text = response.body.decode() if response.body else ""
         return response.code, json.loads(text) if text else None, response
 

@@ -18,8 +18,16 @@ from typing import Any
 from jupyter_server.serverapp import ServerApp
 from traitlets.config import Config
 
-_DROP = ("AWS_", "CWS_", "JUPYTER_", "AMI_CACHE_TTL", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy",
-         "https_proxy")
+_DROP = (
+    "AWS_",
+    "CWS_",
+    "JUPYTER_",
+    "AMI_CACHE_TTL",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+)
 #: jupyter_server_terminals 0.5.4 registers a websocket handler without an auth decorator: it is
 #: switched off so that any unauthenticated-access warning in these tests is ours.
 EXTENSIONS = {"cws_jupyter": True, "jupyter_server_terminals": False}
@@ -45,7 +53,9 @@ def server_env(home: Path) -> dict[str, str]:
     """An environment with a private CWS_HOME, Jupyter dirs and HOME, and no AWS credentials."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_DROP)}
     env.update(
-        HOME=str(home), CWS_HOME=str(home / "cws"), AWS_EC2_METADATA_DISABLED="true",
+        HOME=str(home),
+        CWS_HOME=str(home / "cws"),
+        AWS_EC2_METADATA_DISABLED="true",
         AWS_CONFIG_FILE=str(home / "no-aws-config"),
         AWS_SHARED_CREDENTIALS_FILE=str(home / "no-aws-creds"),
         JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
@@ -87,16 +97,28 @@ class LiveServer:
         """Start the server and wait until the API answers with the token."""
         self.home.mkdir(parents=True, exist_ok=True)
         argv = [
-            *jupyter_server_command(), "--no-browser", "--allow-root", "--ip=127.0.0.1",
-            f"--port={self.port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}", f"--ServerApp.base_url={self.base_url}",
-            f"--ServerApp.root_dir={self.home}", "--ServerApp.allow_unauthenticated_access=False",
-            f"--ServerApp.jpserver_extensions={EXTENSIONS!r}", "--CwsExtensionApp.sandbox=True",
+            *jupyter_server_command(),
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.base_url={self.base_url}",
+            f"--ServerApp.root_dir={self.home}",
+            "--ServerApp.allow_unauthenticated_access=False",
+            f"--ServerApp.jpserver_extensions={EXTENSIONS!r}",
+            "--CwsExtensionApp.sandbox=True",
             *extra,
         ]
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(argv, env=server_env(self.home), stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                argv,
+                env=server_env(self.home),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -54,8 +54,9 @@ def test_every_verb_is_authenticated_and_async() -> None:
             assert inspect.iscoroutinefunction(inspect.unwrap(method)), (handler, verb)
 
 
-def test_the_server_registers_exactly_the_route_table(jp_serverapp: ServerApp,
-                                                      jp_base_url: str) -> None:
+def test_the_server_registers_exactly_the_route_table(
+    jp_serverapp: ServerApp, jp_base_url: str
+) -> None:
     """Every cws rule of the live server is from the table (plus the JSON 404), under base_url."""
     rules = registered_cws_rules(jp_serverapp)
     assert {handler for _, handler in rules} == {handler for _, handler, _ in handler_rules()}
@@ -71,8 +72,9 @@ async def test_every_route_refuses_requests_without_the_token(
 ) -> None:
     """403 JSON on every route of the table, for GET and POST, with no token or a wrong one."""
     body = {"template": "python-ml"} if method == "POST" else None
-    status, error, _ = await api(concrete(route.path), method=method, body=body,
-                                 headers=dict(headers))
+    status, error, _ = await api(
+        concrete(route.path), method=method, body=body, headers=dict(headers)
+    )
     assert status == 403, (route.path, method, error)
     assert error["error"] == "forbidden" and "token" in error["message"]
 
@@ -83,8 +85,9 @@ async def test_unknown_routes_also_need_the_token(api: Any) -> None:
     assert status == 403 and error["error"] == "forbidden"
 
 
-async def test_cookie_sessions_need_the_xsrf_token_on_post(api: Any, wait_job: Any,
-                                                          jp_serverapp: ServerApp) -> None:
+async def test_cookie_sessions_need_the_xsrf_token_on_post(
+    api: Any, wait_job: Any, jp_serverapp: ServerApp
+) -> None:
     """A browser session (login cookie, no token header) can GET; POST needs _xsrf + X-XSRFToken."""
     token = jp_serverapp.identity_provider.token
     status, _, response = await api("version", params={"token": token}, headers=dict(NO_TOKEN))
@@ -98,15 +101,19 @@ async def test_cookie_sessions_need_the_xsrf_token_on_post(api: Any, wait_job: A
     cookie_only = {"Authorization": "", "Cookie": login}
     status, error, _ = await api("ami/test", method="POST", body=body, headers=cookie_only)
     assert status == 403 and error["error"] == "forbidden" and "_xsrf" in error["message"]
-    with_xsrf = {"Authorization": "", "Cookie": f"{login}; _xsrf=f00dcafe",
-                 "X-XSRFToken": "f00dcafe"}
+    with_xsrf = {
+        "Authorization": "",
+        "Cookie": f"{login}; _xsrf=f00dcafe",
+        "X-XSRFToken": "f00dcafe",
+    }
     status, accepted, _ = await api("ami/test", method="POST", body=body, headers=with_xsrf)
     assert status == 202, accepted
     assert (await wait_job(accepted["url"]))["status"] == "succeeded"
 
 
-async def test_unexpected_errors_are_a_generic_500(api: Any, cws_app: Any,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+async def test_unexpected_errors_are_a_generic_500(
+    api: Any, cws_app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     """A bug in a service call: 500 JSON without internals; the traceback goes to the log only."""
 
     def broken(*_: Any, **__: Any) -> Any:

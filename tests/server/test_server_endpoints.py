@@ -24,9 +24,19 @@ async def test_resolve_python_ml_in_ireland(api: Any) -> None:
     status, res, response = await api("ami/resolve/python-ml", params={"region": "eu-west-1"})
     assert status == 200, res
     assert response.headers["Content-Type"].startswith("application/json")
-    for key in ("ami_id", "resolution_method", "estimated_launch_time", "cost_comparison",
-                "warning", "fallback_chain", "instance_type", "estimated_cost", "template",
-                "region", "strategy"):
+    for key in (
+        "ami_id",
+        "resolution_method",
+        "estimated_launch_time",
+        "cost_comparison",
+        "warning",
+        "fallback_chain",
+        "instance_type",
+        "estimated_cost",
+        "template",
+        "region",
+        "strategy",
+    ):
         assert key in res
     assert res["template"] == "python-ml" and res["region"] == "eu-west-1"
     assert res["ami_id"].startswith("ami-") and res["resolution_method"] == "ssm_parameter"
@@ -53,22 +63,27 @@ async def test_resolve_takes_strategy_and_architecture(api: Any) -> None:
 
 async def test_resolve_unknown_template_is_404(api: Any) -> None:
     """404 with the known templates in the message."""
-    status, body, response = await api("ami/resolve/no-such-template",
-                                       params={"region": "eu-west-1"})
+    status, body, response = await api(
+        "ami/resolve/no-such-template", params={"region": "eu-west-1"}
+    )
     assert status == 404
     assert response.headers["Content-Type"].startswith("application/json")
     assert_error(body, "not_found", "template")
     assert "python-ml" in body["message"]
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"region": "eu-atlantis-1"}, "region"),
-    ({"region": "EU-WEST-1"}, "region"),
-    ({"region": "eu-west-1", "strategy": "cheapest"}, "strategy"),
-    ({"region": "eu-west-1", "architecture": "riscv"}, "architecture"),
-])
-async def test_resolve_bad_input_is_400_naming_the_field(api: Any, params: dict[str, str],
-                                                         field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"region": "eu-atlantis-1"}, "region"),
+        ({"region": "EU-WEST-1"}, "region"),
+        ({"region": "eu-west-1", "strategy": "cheapest"}, "strategy"),
+        ({"region": "eu-west-1", "architecture": "riscv"}, "architecture"),
+    ],
+)
+async def test_resolve_bad_input_is_400_naming_the_field(
+    api: Any, params: dict[str, str], field: str
+) -> None:
     """Bad region, strategy or architecture: 400 and the field at fault."""
     status, body, _ = await api("ami/resolve/python-ml", params=params)
     assert status == 400
@@ -82,8 +97,13 @@ async def test_ami_required_failure_is_409_with_the_chain(api: Any) -> None:
     assert_error(body, "resolution_failed", None)
     chain = body["details"]["fallback_chain"]
     tiers = {step["tier"] for step in chain}
-    assert tiers >= {"direct_mapping", "ssm_parameter", "dynamic_search", "marketplace",
-                     "cross_region"}
+    assert tiers >= {
+        "direct_mapping",
+        "ssm_parameter",
+        "dynamic_search",
+        "marketplace",
+        "cross_region",
+    }
     assert all(step["outcome"] != "hit" for step in chain)
 
 

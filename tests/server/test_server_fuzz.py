@@ -24,8 +24,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.sandbox]
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.sandbox
 async def test_ami_test_runs_as_a_job(api: Any, wait_job: Any, jp_base_url: str) -> None:
     """202 with job id, status, url and Location; the job succeeds with one row per region."""
     regions = ["eu-west-1", "eu-central-1", "us-east-1", "eu-west-1"]
-    status, accepted, response = await api("ami/test", method="POST",
-                                           body={"template": "teaching-lab", "regions": regions})
+    status, accepted, response = await api(
+        "ami/test", method="POST", body={"template": "teaching-lab", "regions": regions}
+    )
     assert status == 202, accepted
     assert accepted["status"] == "running" and accepted["job_id"]
     assert response.headers["Location"] == accepted["url"]
@@ -34,33 +35,38 @@ async def test_ami_test_runs_as_a_job(api: Any, wait_job: Any, jp_base_url: str)
 async def test_all_regions_and_default_regions(api: Any, wait_job: Any) -> None:
     """all_regions covers the whole map; no regions means the home region and its fallbacks."""
     _, fallbacks, _ = await api("regions/fallbacks")
-    status, accepted, _ = await api("ami/test", method="POST",
-                                    body={"template": "ubuntu-24-server", "all_regions": True})
+    status, accepted, _ = await api(
+        "ami/test", method="POST", body={"template": "ubuntu-24-server", "all_regions": True}
+    )
     assert status == 202
     job = await wait_job(accepted["url"])
     assert job["status"] == "succeeded", job
     assert len(job["result"]["regions"]) == len(fallbacks) == job["progress"]["total"]
-    status, accepted, _ = await api("ami/test", method="POST",
-                                    body={"template": "ubuntu-24-server", "architecture": "arm64"})
+    status, accepted, _ = await api(
+        "ami/test", method="POST", body={"template": "ubuntu-24-server", "architecture": "arm64"}
+    )
     job = await wait_job(accepted["url"])
     home = next(r for r in fallbacks if r["region"] == "us-east-1")
     assert [row["region"] for row in job["result"]["regions"]] == ["us-east-1", *home["fallbacks"]]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    (b"{not json", "body"),
-    (b"", "body"),
-    (b"\xff\xfe", "body"),
-    ([1, 2], "body"),
-    ({"regions": ["eu-west-1"]}, "template"),
-    ({"template": 7}, "template"),
-    ({"template": "python-ml", "regions": ["eu-west-1", "mars-1"]}, "regions"),
-    ({"template": "python-ml", "regions": "eu-west-1"}, "regions"),
-    ({"template": "python-ml", "all_regions": "yes"}, "all_regions"),
-    ({"template": "python-ml", "all_regions": True, "regions": ["eu-west-1"]}, "all_regions"),
-    ({"template": "python-ml", "architecture": "sparc"}, "architecture"),
-    ({"template": "python-ml", "colour": "blue"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"{not json", "body"),
+        (b"", "body"),
+        (b"\xff\xfe", "body"),
+        ([1, 2], "body"),
+        ({"regions": ["eu-west-1"]}, "template"),
+        ({"template": 7}, "template"),
+        ({"template": "python-ml", "regions": ["eu-west-1", "mars-1"]}, "regions"),
+        ({"template": "python-ml", "regions": "eu-west-1"}, "regions"),
+        ({"template": "python-ml", "all_regions": "yes"}, "all_regions"),
+        ({"template": "python-ml", "all_regions": True, "regions": ["eu-west-1"]}, "all_regions"),
+        ({"template": "python-ml", "architecture": "sparc"}, "architecture"),
+        ({"template": "python-ml", "colour": "blue"}, "colour"),
+    ],
+)
 async def test_bad_bodies_are_400_at_once(api: Any, body: Any, field: str) -> None:
     """Malformed input never becomes a job."""
     status, error, response = await api("ami/test", method="POST", body=body)
@@ -94,8 +100,10 @@ async def test_a_failing_job_reports_its_error(api: Any, wait_job: Any, cws_app:
     _, accepted, _ = await api("ami/test", method="POST", body=body)
     job = await wait_job(accepted["url"])
     assert job["status"] == "failed" and job["result"] is None
-    assert job["error"] == {"error": "aws_unavailable",
-                            "message": "the sandbox went away; run `cws sandbox start`"}
+    assert job["error"] == {
+        "error": "aws_unavailable",
+        "message": "the sandbox went away; run `cws sandbox start`",
+    }
 
     cws_app.service.test_availability = lambda *_, **__: 1 / 0
     _, accepted, _ = await api("ami/test", method="POST", body=body)

@@ -64,8 +64,14 @@ def test_loading_the_extension_imports_neither_boto3_nor_the_core(tmp_path: Path
         print(json.dumps({"heavy": [m for m in heavy if m in sys.modules], "seconds": seconds,
                           "cws": "cws_jupyter" in app.extension_manager.extensions}))
     """)
-    out = subprocess.run([sys.executable, "-c", script], env=server_env(tmp_path),
-                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["cws"] and result["heavy"] == []
@@ -74,8 +80,12 @@ def test_loading_the_extension_imports_neither_boto3_nor_the_core(tmp_path: Path
 
 def test_help_all_documents_every_trait() -> None:
     """`python -m cws_jupyter.server --help-all` lists each cws trait with its help text."""
-    out = subprocess.run([sys.executable, "-m", "cws_jupyter.server", "--help-all"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "cws_jupyter.server", "--help-all"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     text = " ".join(out.stdout.split())
     own = {**CwsTraits.class_traits(config=True), **CwsExtensionApp.class_own_traits(config=True)}

@@ -4,10 +4,9 @@ that names where the text came from, and anything that loads can be serialised t
 
 from __future__ import annotations
 
-import re
-
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 

@@ -40,8 +40,13 @@ class AMIInfo(BaseModel):
         sizes = [
             m["Ebs"]["VolumeSize"]
             for m in image.get("BlockDeviceMappings", [])
-            if m.get("DeviceName") == image.get("RootDeviceName") and "VolumeSize" in m.get("Ebs", {})
-        ] or [m["Ebs"]["VolumeSize"] for m in image.get("BlockDeviceMappings", []) if "VolumeSize" in m.get("Ebs", {})]
+            if m.get("DeviceName") == image.get("RootDeviceName")
+            and "VolumeSize" in m.get("Ebs", {})
+        ] or [
+            m["Ebs"]["VolumeSize"]
+            for m in image.get("BlockDeviceMappings", [])
+            if "VolumeSize" in m.get("Ebs", {})
+        ]
         return cls(
             ami_id=image["ImageId"],
             name=image.get("Name", ""),
@@ -105,16 +110,24 @@ class ImageCatalog:
                 gone = set(MISSING_IDS_RE.findall(exc.response["Error"].get("Message", "")))
                 kept = [i for i in remaining if i not in gone]
                 if len(kept) == len(remaining):  # cannot tell which one: ask one by one
-                    return [img for i in remaining for img in self._describe_ids(region, [i])] if len(remaining) > 1 else []
+                    return (
+                        [img for i in remaining for img in self._describe_ids(region, [i])]
+                        if len(remaining) > 1
+                        else []
+                    )
                 remaining = kept
             except Exception as exc:
                 raise _wrap(exc, region) from None
         return []
 
-    def search(self, region: str, owners: list[str], filters: dict[str, list[str]]) -> list[AMIInfo]:
+    def search(
+        self, region: str, owners: list[str], filters: dict[str, list[str]]
+    ) -> list[AMIInfo]:
         """``DescribeImages`` by owners and filters (paginated); never called without owners."""
         if not owners:
-            raise BadInput("refusing to search images without an owner (AMI squatting risk)", field="owner")
+            raise BadInput(
+                "refusing to search images without an owner (AMI squatting risk)", field="owner"
+            )
         params = {"owners": sorted(owners), "filters": {k: sorted(v) for k, v in filters.items()}}
         raw = self._cached(region, "images-search", params, lambda: self._search(region, params))
         return [AMIInfo.from_ec2(i, region) for i in raw]
@@ -156,7 +169,9 @@ class ImageCatalog:
 
     def _whoami(self) -> str | None:
         try:
-            return self.access.client("sts", self.access.session.region_name or "us-east-1").get_caller_identity()["Account"]
+            return self.access.client(
+                "sts", self.access.session.region_name or "us-east-1"
+            ).get_caller_identity()["Account"]
         except Exception:  # no STS access is no reason to fail a resolution
             return None
 
@@ -172,10 +187,17 @@ def _wrap(exc: Exception, region: str) -> Exception:
     if isinstance(exc, ClientError):
         code = exc.response["Error"]["Code"]
         message = exc.response["Error"].get("Message", "")
-        if code in ("AuthFailure", "UnauthorizedOperation", "AccessDenied", "AccessDeniedException"):
+        if code in (
+            "AuthFailure",
+            "UnauthorizedOperation",
+            "AccessDenied",
+            "AccessDeniedException",
+        ):
             return AwsUnavailable(f"AWS refused the request in {region} ({code}): {message}")
         if code in ("OptInRequired", "InvalidClientTokenId"):
-            return AwsUnavailable(f"region {region} is not enabled for this account ({code}): {message}")
+            return AwsUnavailable(
+                f"region {region} is not enabled for this account ({code}): {message}"
+            )
         return AwsUnavailable(f"AWS error in {region} ({code}): {message}")
     if isinstance(exc, NoCredentialsError):
         from .session import NO_CREDENTIALS_HELP

@@ -78,7 +78,10 @@ class AwsAccess:
                 client = self._clients.get(key)
                 if client is None:
                     client = self.session.client(
-                        service, region_name=region, endpoint_url=self.endpoint_url, config=self.config
+                        service,
+                        region_name=region,
+                        endpoint_url=self.endpoint_url,
+                        config=self.config,
                     )
                     client.meta.events.register("before-call", self._count_call)
                     self._clients[key] = client

@@ -54,12 +54,15 @@ def availability(
     template = loaded.template
     matrix = AvailabilityMatrix(template=template.slug)
     if template.ami_config is None:
-        matrix.regions = [RegionAvailability(region=r, available=False, reason="template has no ami_config")
-                          for r in regions]
+        matrix.regions = [
+            RegionAvailability(region=r, available=False, reason="template has no ami_config")
+            for r in regions
+        ]
     else:
         archs = candidate_architectures(template, architecture)
-        ctx = TierContext(template, template.ami_config, archs, resolver.catalog,
-                          dt.datetime.now(dt.timezone.utc))
+        ctx = TierContext(
+            template, template.ami_config, archs, resolver.catalog, dt.datetime.now(dt.timezone.utc)
+        )
         done = [0]
         lock = threading.Lock()
 
@@ -85,9 +88,19 @@ def _row(ctx: TierContext, region: str) -> RegionAvailability:
     ms = round((time.perf_counter() - started) * 1000, 2)
     hit = next((r for r in results if r.image), None)
     if hit and hit.image:
-        return RegionAvailability(region=region, available=True, resolution_method=hit.attempt.tier.value,
-                                  ami_id=hit.image.ami_id, architecture=hit.image.architecture,
-                                  reason=hit.attempt.reason, duration_ms=ms)
+        return RegionAvailability(
+            region=region,
+            available=True,
+            resolution_method=hit.attempt.tier.value,
+            ami_id=hit.image.ami_id,
+            architecture=hit.image.architecture,
+            reason=hit.attempt.reason,
+            duration_ms=ms,
+        )
     tried = [r.attempt.reason for r in results if r.attempt.outcome is not TierOutcome.SKIPPED]
-    return RegionAvailability(region=region, available=False, reason="; ".join(tried) or "nothing configured",
-                              duration_ms=ms)
+    return RegionAvailability(
+        region=region,
+        available=False,
+        reason="; ".join(tried) or "nothing configured",
+        duration_ms=ms,
+    )

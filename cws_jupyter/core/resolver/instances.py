@@ -11,11 +11,32 @@ from ..templates.models import Template
 FAMILY_RE = re.compile(r"^([a-z]+)(\d+)([a-z-]*)$")
 #: Graviton counterparts of common x86 families (and back), same size names.
 COUNTERPARTS = {
-    "t3": "t4g", "t3a": "t4g", "m5": "m6g", "m6i": "m7g", "m7i": "m7g", "c5": "c6g",
-    "c6i": "c7g", "c7i": "c7g", "r5": "r6g", "r6i": "r7g", "r7i": "r7g", "g4dn": "g5g",
+    "t3": "t4g",
+    "t3a": "t4g",
+    "m5": "m6g",
+    "m6i": "m7g",
+    "m7i": "m7g",
+    "c5": "c6g",
+    "c6i": "c7g",
+    "c7i": "c7g",
+    "r5": "r6g",
+    "r6i": "r7g",
+    "r7i": "r7g",
+    "g4dn": "g5g",
 }
-REVERSE = {"t4g": "t3", "m6g": "m5", "m7g": "m7i", "c6g": "c5", "c7g": "c7i", "r6g": "r5",
-           "r7g": "r7i", "g5g": "g4dn", "m8g": "m7i", "c8g": "c7i", "r8g": "r7i"}
+REVERSE = {
+    "t4g": "t3",
+    "m6g": "m5",
+    "m7g": "m7i",
+    "c6g": "c5",
+    "c7g": "c7i",
+    "r6g": "r5",
+    "r7g": "r7i",
+    "g5g": "g4dn",
+    "m8g": "m7i",
+    "c8g": "c7i",
+    "r8g": "r7i",
+}
 DEFAULT_TYPE = {"x86_64": "t3.medium", "arm64": "t4g.medium"}
 
 
@@ -61,8 +82,7 @@ def _changed(default: str | None, chosen: str, arch: str) -> str | None:
     if not default:
         return None
     return (
-        f"instance type {default} is {architecture_of(default)}; using {chosen} "
-        f"for the {arch} AMI"
+        f"instance type {default} is {architecture_of(default)}; using {chosen} for the {arch} AMI"
     )
 
 

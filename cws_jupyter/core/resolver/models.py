@@ -25,7 +25,9 @@ class Provisioning(str, Enum):
     """What happens at first boot."""
 
     NONE = "none"  # the AMI holds everything
-    AMI_PLUS_SCRIPT = "ami_plus_script"  # a base OS image; the template's packages are installed on it
+    AMI_PLUS_SCRIPT = (
+        "ami_plus_script"  # a base OS image; the template's packages are installed on it
+    )
     SCRIPT = "script"  # no AMI: script provisioning on the region's default base image
 
 
@@ -65,7 +67,9 @@ class CostComparison(BaseModel):
     ami_launch_seconds: int
     script_launch_seconds: int
     script_setup_seconds: int = Field(description="Provisioning time beyond the boot")
-    script_setup_cost: float | None = Field(description="Setup time x instance price, per launch (USD)")
+    script_setup_cost: float | None = Field(
+        description="Setup time x instance price, per launch (USD)"
+    )
     time_saved_seconds: int
     snapshot_gb: int
     snapshot_storage_per_month: float = Field(description="Keeping the AMI's snapshot (USD/month)")

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 class Resolver:
     """Finds the best AMI for a template in a region, and says how, what it tried and what it costs."""
 
-    def __init__(self, settings: Settings, catalog: ImageCatalog, regions: RegionMap, prices: PriceBook):
+    def __init__(
+        self, settings: Settings, catalog: ImageCatalog, regions: RegionMap, prices: PriceBook
+    ):
         self.settings = settings
         self.catalog = catalog
         self.regions = regions
@@ -46,7 +48,8 @@ class Resolver:
             with self._pool_lock:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(
-                        max_workers=self.settings.cross_region_workers, thread_name_prefix="cws-region"
+                        max_workers=self.settings.cross_region_workers,
+                        thread_name_prefix="cws-region",
                     )
         return self._pool
 
@@ -70,10 +73,18 @@ class Resolver:
 
         config = template.ami_config
         if config is None:
-            chain.append(TierAttempt(tier=ResolutionMethod.DIRECT_MAPPING, region=region,
-                                     outcome=TierOutcome.SKIPPED, reason="template has no ami_config"))
+            chain.append(
+                TierAttempt(
+                    tier=ResolutionMethod.DIRECT_MAPPING,
+                    region=region,
+                    outcome=TierOutcome.SKIPPED,
+                    reason="template has no ami_config",
+                )
+            )
         else:
-            ctx = TierContext(template, config, archs, self.catalog, dt.datetime.now(dt.timezone.utc))
+            ctx = TierContext(
+                template, config, archs, self.catalog, dt.datetime.now(dt.timezone.utc)
+            )
             deadline = started + config.fallback_timeout_seconds
             for result in run_tiers(ctx, region, strict_errors=True):
                 chain.append(result.attempt)
@@ -85,7 +96,9 @@ class Resolver:
                 warnings += cross_warnings
                 source_region = hit.image.region if hit and hit.image else None
 
-        resolution = self._decide(template, region, chosen_strategy, archs, hit, source_region, chain, warnings)
+        resolution = self._decide(
+            template, region, chosen_strategy, archs, hit, source_region, chain, warnings
+        )
         resolution.aws_calls = self.catalog.access.calls - calls_before
         resolution.duration_ms = round((time.perf_counter() - started) * 1000, 3)
         return resolution
@@ -104,7 +117,9 @@ class Resolver:
             return Strategy(strategy)
         except ValueError:
             allowed = ", ".join(s.value for s in Strategy)
-            raise BadInput(f"unknown strategy '{strategy}' (use one of: {allowed})", field="strategy") from None
+            raise BadInput(
+                f"unknown strategy '{strategy}' (use one of: {allowed})", field="strategy"
+            ) from None
 
     # -- cross-region ---------------------------------------------------------------
     def _cross_region(
@@ -123,30 +138,63 @@ class Resolver:
         best: TierResult | None = None
         for neighbour, future in futures.items():
             if future not in done:
-                attempts.append(self._cross(neighbour, TierOutcome.ERROR, "timed out (fallback_timeout)", elapsed))
+                attempts.append(
+                    self._cross(
+                        neighbour, TierOutcome.ERROR, "timed out (fallback_timeout)", elapsed
+                    )
+                )
                 continue
             results = future.result()
-            elapsed = round(sum(r.attempt.duration_ms for r in results), 2)  # this neighbour's own time
+            elapsed = round(
+                sum(r.attempt.duration_ms for r in results), 2
+            )  # this neighbour's own time
             found = next((r for r in results if r.image), None)
             if found and best is None:
                 best = found
                 reason = f"{found.attempt.tier.value} found {found.image.ami_id}; copy to {region} needed"
-                attempts.append(self._cross(neighbour, TierOutcome.HIT, reason, elapsed, found.image.ami_id))
+                attempts.append(
+                    self._cross(neighbour, TierOutcome.HIT, reason, elapsed, found.image.ami_id)
+                )
             elif found:
-                attempts.append(self._cross(neighbour, TierOutcome.MISS,
-                                            f"also has {found.image.ami_id}, but a nearer region won", elapsed))
+                attempts.append(
+                    self._cross(
+                        neighbour,
+                        TierOutcome.MISS,
+                        f"also has {found.image.ami_id}, but a nearer region won",
+                        elapsed,
+                    )
+                )
             else:
                 outcomes = {r.attempt.outcome for r in results} - {TierOutcome.SKIPPED}
-                outcome = (TierOutcome.ERROR if TierOutcome.ERROR in outcomes
-                           else TierOutcome.REFUSED if outcomes == {TierOutcome.REFUSED} else TierOutcome.MISS)
-                tried = "; ".join(r.attempt.reason for r in results if r.attempt.outcome is not TierOutcome.SKIPPED)
-                attempts.append(self._cross(neighbour, outcome, tried or "nothing configured", elapsed))
+                outcome = (
+                    TierOutcome.ERROR
+                    if TierOutcome.ERROR in outcomes
+                    else TierOutcome.REFUSED
+                    if outcomes == {TierOutcome.REFUSED}
+                    else TierOutcome.MISS
+                )
+                tried = "; ".join(
+                    r.attempt.reason
+                    for r in results
+                    if r.attempt.outcome is not TierOutcome.SKIPPED
+                )
+                attempts.append(
+                    self._cross(neighbour, outcome, tried or "nothing configured", elapsed)
+                )
         return best, attempts, warnings
 
     @staticmethod
-    def _cross(region: str, outcome: TierOutcome, reason: str, ms: float = 0.0, ami_id: str | None = None) -> TierAttempt:
-        return TierAttempt(tier=ResolutionMethod.CROSS_REGION, region=region, outcome=outcome,
-                           reason=reason, duration_ms=ms, ami_id=ami_id)
+    def _cross(
+        region: str, outcome: TierOutcome, reason: str, ms: float = 0.0, ami_id: str | None = None
+    ) -> TierAttempt:
+        return TierAttempt(
+            tier=ResolutionMethod.CROSS_REGION,
+            region=region,
+            outcome=outcome,
+            reason=reason,
+            duration_ms=ms,
+            ami_id=ami_id,
+        )
 
     # -- the decision -----------------------------------------------------------------
     def _decide(
@@ -167,16 +215,34 @@ class Resolver:
         if note:
             warnings.append(note)
         if image and architecture_of(instance_type) != image.architecture:  # defence in depth
-            raise ResolutionFailed(f"refusing to pair {image.architecture} AMI with {instance_type}")
+            raise ResolutionFailed(
+                f"refusing to pair {image.architecture} AMI with {instance_type}"
+            )
         if image:
             warnings += safety_warnings(
-                image, trusted=self.trusted, owned_by_caller=self._owned_by_caller(hit),
-                max_age_days=self.settings.max_image_age_days, now=dt.datetime.now(dt.timezone.utc),
+                image,
+                trusted=self.trusted,
+                owned_by_caller=self._owned_by_caller(hit),
+                max_age_days=self.settings.max_image_age_days,
+                now=dt.datetime.now(dt.timezone.utc),
             )
-        costs = compare_costs(template, region, instance_type, self.prices,
-                              image_gb=image.root_volume_gb if image else None, source_region=source_region)
-        common = dict(template=template.slug, region=region, strategy=strategy.value, architecture=arch,
-                      instance_type=instance_type, estimated_cost=costs.hourly_price, cost_comparison=costs)
+        costs = compare_costs(
+            template,
+            region,
+            instance_type,
+            self.prices,
+            image_gb=image.root_volume_gb if image else None,
+            source_region=source_region,
+        )
+        common = dict(
+            template=template.slug,
+            region=region,
+            strategy=strategy.value,
+            architecture=arch,
+            instance_type=instance_type,
+            estimated_cost=costs.hourly_price,
+            cost_comparison=costs,
+        )
 
         script_first = strategy is Strategy.AMI_FALLBACK and not template.is_ami_only
         if image and not script_first:
@@ -187,14 +253,25 @@ class Resolver:
             else:
                 provisioning, user_data = Provisioning.AMI_PLUS_SCRIPT, render_user_data(template)
                 launch += setup_seconds(template)
-            return Resolution(ami_id=image.ami_id, ami=image, resolution_method=method,
-                              source_region=source_region, copy_required=bool(source_region),
-                              fallback_chain=chain, estimated_launch_time=launch,
-                              provisioning=provisioning, user_data=user_data,
-                              **self._warned(warnings), **common)
+            return Resolution(
+                ami_id=image.ami_id,
+                ami=image,
+                resolution_method=method,
+                source_region=source_region,
+                copy_required=bool(source_region),
+                fallback_chain=chain,
+                estimated_launch_time=launch,
+                provisioning=provisioning,
+                user_data=user_data,
+                **self._warned(warnings),
+                **common,
+            )
 
-        no_script = (strategy is Strategy.AMI_REQUIRED or template.is_ami_only
-                     or (config is not None and config.fallback_strategy is FallbackStrategy.ERROR))
+        no_script = (
+            strategy is Strategy.AMI_REQUIRED
+            or template.is_ami_only
+            or (config is not None and config.fallback_strategy is FallbackStrategy.ERROR)
+        )
         if no_script:
             why = self._why_no_script(template, strategy)
             lines = "\n".join(f"  - {a.line()}" for a in chain)
@@ -202,18 +279,35 @@ class Resolver:
                 f"no AMI for template '{template.slug}' in {region} and {why}. Tried:\n{lines}",
                 details={"fallback_chain": [a.model_dump(mode="json") for a in chain]},
             )
-        reason = ("strategy ami_fallback provisions by script first" if script_first
-                  else "no AMI found; provisioning by script")
-        chain.append(TierAttempt(tier=ResolutionMethod.SCRIPT_FALLBACK, region=region,
-                                 outcome=TierOutcome.HIT, reason=reason))
+        reason = (
+            "strategy ami_fallback provisions by script first"
+            if script_first
+            else "no AMI found; provisioning by script"
+        )
+        chain.append(
+            TierAttempt(
+                tier=ResolutionMethod.SCRIPT_FALLBACK,
+                region=region,
+                outcome=TierOutcome.HIT,
+                reason=reason,
+            )
+        )
         if script_first and image:
-            warnings.append(f"{image.ami_id} is the fallback if provisioning exceeds "
-                            f"{config.fallback_timeout if config else '10m'}")
-        return Resolution(ami_id=None, resolution_method=ResolutionMethod.SCRIPT_FALLBACK,
-                          provisioning=Provisioning.SCRIPT,
-                          fallback_chain=chain, estimated_launch_time=BOOT_SECONDS + setup_seconds(template),
-                          user_data=render_user_data(template), fallback_ami=image if script_first else None,
-                          **self._warned(warnings), **common)
+            warnings.append(
+                f"{image.ami_id} is the fallback if provisioning exceeds "
+                f"{config.fallback_timeout if config else '10m'}"
+            )
+        return Resolution(
+            ami_id=None,
+            resolution_method=ResolutionMethod.SCRIPT_FALLBACK,
+            provisioning=Provisioning.SCRIPT,
+            fallback_chain=chain,
+            estimated_launch_time=BOOT_SECONDS + setup_seconds(template),
+            user_data=render_user_data(template),
+            fallback_ami=image if script_first else None,
+            **self._warned(warnings),
+            **common,
+        )
 
     @staticmethod
     def _image_is_complete(template: Template, image: AMIInfo) -> bool:
@@ -221,8 +315,11 @@ class Resolver:
         config = template.ami_config
         if config is not None and config.image_includes_packages is not None:
             return config.image_includes_packages
-        return (template.is_ami_only or image.tags.get("Template") == template.slug
-                or not template.has_provisioning)
+        return (
+            template.is_ami_only
+            or image.tags.get("Template") == template.slug
+            or not template.has_provisioning
+        )
 
     def _owned_by_caller(self, hit: TierResult | None) -> bool:
         """Images of your own account are trusted; ask STS only when the owner is not already trusted."""

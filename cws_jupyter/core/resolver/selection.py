@@ -100,8 +100,14 @@ def safety_warnings(
 ) -> list[str]:
     """Warnings about the chosen image: untrusted owner, old age."""
     warnings: list[str] = []
-    if not owned_by_caller and image.owner_id not in trusted and (image.owner_alias or "") not in trusted:
-        known = ", ".join(f"{name} {acct}" for acct, name in TRUSTED_OWNERS.items() if acct.isdigit())
+    if (
+        not owned_by_caller
+        and image.owner_id not in trusted
+        and (image.owner_alias or "") not in trusted
+    ):
+        known = ", ".join(
+            f"{name} {acct}" for acct, name in TRUSTED_OWNERS.items() if acct.isdigit()
+        )
         warnings.append(
             f"{image.ami_id} is owned by account {image.owner_id}, which is not a trusted publisher "
             f"({known}); check it before use, or trust it with CWS_TRUSTED_OWNERS={image.owner_id}"

@@ -38,10 +38,21 @@ class TierResult:
 Tier = Callable[[TierContext, str], TierResult]
 
 
-def _result(method: ResolutionMethod, region: str, outcome: TierOutcome, reason: str,
-            image: AMIInfo | None = None, **extra: object) -> TierResult:
-    attempt = TierAttempt(tier=method, region=region, outcome=outcome, reason=reason,
-                          ami_id=image.ami_id if image else None)
+def _result(
+    method: ResolutionMethod,
+    region: str,
+    outcome: TierOutcome,
+    reason: str,
+    image: AMIInfo | None = None,
+    **extra: object,
+) -> TierResult:
+    attempt = TierAttempt(
+        tier=method,
+        region=region,
+        outcome=outcome,
+        reason=reason,
+        ami_id=image.ami_id if image else None,
+    )
     return TierResult(attempt=attempt, image=image, **extra)  # type: ignore[arg-type]
 
 
@@ -63,8 +74,14 @@ def direct_mapping(ctx: TierContext, region: str) -> TierResult:
             ctx.catalog.forget(ami_id)
     image, rejected = pick_newest(found.values(), ctx.archs, ctx.now)
     if image:
-        return _result(method, region, TierOutcome.HIT, f"mapped {image.ami_id} is available", image,
-                       warnings=warnings)
+        return _result(
+            method,
+            region,
+            TierOutcome.HIT,
+            f"mapped {image.ami_id} is available",
+            image,
+            warnings=warnings,
+        )
     reasons = [w.split(" (")[0] for w in warnings] + rejected
     return _result(method, region, TierOutcome.MISS, "; ".join(reasons), warnings=warnings)
 
@@ -75,21 +92,32 @@ def ssm_parameter(ctx: TierContext, region: str) -> TierResult:
     names = {a: ctx.config.ssm_parameter_for(_arch(a)) for a in ctx.archs}
     names = {a: n for a, n in names.items() if n}
     if not names:
-        why = ("no ssm_parameter configured" if ctx.config.ssm_parameter is None
-               else f"no ssm_parameter for {'/'.join(ctx.archs)}")
+        why = (
+            "no ssm_parameter configured"
+            if ctx.config.ssm_parameter is None
+            else f"no ssm_parameter for {'/'.join(ctx.archs)}"
+        )
         return _result(method, region, TierOutcome.SKIPPED, why)
     values = ctx.catalog.ssm_values(region, list(names.values()))
     ids = [values[n] for n in names.values() if n in values]
     if not ids:
-        return _result(method, region, TierOutcome.MISS,
-                       f"parameter {', '.join(sorted(set(names.values())))} not found in {region}")
+        return _result(
+            method,
+            region,
+            TierOutcome.MISS,
+            f"parameter {', '.join(sorted(set(names.values())))} not found in {region}",
+        )
     images = ctx.catalog.by_ids(region, ids)
     image, rejected = pick_newest(images, ctx.archs, ctx.now)
     if image:
         which = next(n for n in names.values() if values.get(n) == image.ami_id)
         return _result(method, region, TierOutcome.HIT, f"{which} -> {image.ami_id}", image)
-    return _result(method, region, TierOutcome.MISS,
-                   "; ".join(rejected) or f"parameter points at {', '.join(ids)}, which does not exist")
+    return _result(
+        method,
+        region,
+        TierOutcome.MISS,
+        "; ".join(rejected) or f"parameter points at {', '.join(ids)}, which does not exist",
+    )
 
 
 def dynamic_search(ctx: TierContext, region: str) -> TierResult:
@@ -100,8 +128,13 @@ def dynamic_search(ctx: TierContext, region: str) -> TierResult:
         return _result(method, region, TierOutcome.SKIPPED, "no ami_search configured")
     owners = search.all_owners()
     if not owners:
-        return _result(method, region, TierOutcome.REFUSED, "ami_search has no owner",
-                       warnings=[f"template '{ctx.template.slug}': {SQUATTING}"])
+        return _result(
+            method,
+            region,
+            TierOutcome.REFUSED,
+            "ami_search has no owner",
+            warnings=[f"template '{ctx.template.slug}': {SQUATTING}"],
+        )
     filters: dict[str, list[str]] = {"state": ["available"], "architecture": list(ctx.archs)}
     if search.name_pattern:
         filters["name"] = [search.name_pattern]
@@ -113,8 +146,14 @@ def dynamic_search(ctx: TierContext, region: str) -> TierResult:
     image, rejected = pick_newest(images, ctx.archs, ctx.now, min_creation=search.min_creation_date)
     described = _describe_query(owners, filters)
     if image:
-        return _result(method, region, TierOutcome.HIT, f"newest of {len(images)} match(es) for {described}",
-                       image, owned_by_caller=owners == ["self"])
+        return _result(
+            method,
+            region,
+            TierOutcome.HIT,
+            f"newest of {len(images)} match(es) for {described}",
+            image,
+            owned_by_caller=owners == ["self"],
+        )
     why = f"no image matches {described}" + (f"; {'; '.join(rejected[:3])}" if rejected else "")
     return _result(method, region, TierOutcome.MISS, why)
 
@@ -124,16 +163,25 @@ def marketplace(ctx: TierContext, region: str) -> TierResult:
     method = ResolutionMethod.MARKETPLACE
     search = ctx.config.marketplace_search
     if search is None or not search.product_code:
-        return _result(method, region, TierOutcome.SKIPPED, "no marketplace product_code configured")
-    filters = {"product-code": [search.product_code], "state": ["available"],
-               "architecture": list(ctx.archs)}
+        return _result(
+            method, region, TierOutcome.SKIPPED, "no marketplace product_code configured"
+        )
+    filters = {
+        "product-code": [search.product_code],
+        "state": ["available"],
+        "architecture": list(ctx.archs),
+    }
     images = ctx.catalog.search(region, ["aws-marketplace"], filters)
-    image, rejected = pick_newest(images, ctx.archs, ctx.now, version_constraint=search.version_constraint)
+    image, rejected = pick_newest(
+        images, ctx.archs, ctx.now, version_constraint=search.version_constraint
+    )
     if image:
         note = "product code matched; Marketplace subscription is not checked"
         return _result(method, region, TierOutcome.HIT, note, image)
     extra = f"; {'; '.join(rejected[:3])}" if rejected else ""
-    return _result(method, region, TierOutcome.MISS, f"no image with product code {search.product_code}{extra}")
+    return _result(
+        method, region, TierOutcome.MISS, f"no image with product code {search.product_code}{extra}"
+    )
 
 
 IN_REGION_TIERS: tuple[Tier, ...] = (direct_mapping, ssm_parameter, dynamic_search, marketplace)
@@ -149,7 +197,9 @@ def run_tiers(ctx: TierContext, region: str, *, strict_errors: bool) -> list[Tie
         except AwsUnavailable as exc:
             if strict_errors:
                 raise
-            result = _result(ResolutionMethod(tier.__name__), region, TierOutcome.ERROR, exc.message)
+            result = _result(
+                ResolutionMethod(tier.__name__), region, TierOutcome.ERROR, exc.message
+            )
         result.attempt.duration_ms = round((time.perf_counter() - started) * 1000, 2)
         results.append(result)
         if result.image is not None or result.attempt.outcome is TierOutcome.ERROR:

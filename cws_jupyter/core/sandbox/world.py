@@ -73,7 +73,9 @@ class ImageFamily(BaseModel):
     description: str = ""
     creation_date: datetime | None = Field(None, description="A fixed creation time (UTC)")
     age_days: int | None = Field(
-        None, ge=0, description="Or: created this many days before today, so the world stays current"
+        None,
+        ge=0,
+        description="Or: created this many days before today, so the world stays current",
     )
     root_volume_gb: int = Field(8, ge=1, le=16384)
     ssm_parameter: str | None = None

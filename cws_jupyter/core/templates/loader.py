@@ -75,7 +75,9 @@ def parse_document(text: str | bytes, origin: str, default_slug: str | None = No
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise TemplateError(f"{origin}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise TemplateError(
+                f"{origin}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
     if len(text) > MAX_FILE_BYTES:
         raise TemplateError(
             f"{origin}: larger than {MAX_FILE_BYTES} characters; is it really a template?"
@@ -98,7 +100,9 @@ def parse_document(text: str | bytes, origin: str, default_slug: str | None = No
         raise TemplateError(f"{origin}: YAML could not be read: {problem}") from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise TemplateError(f"{origin}: a template must be a YAML mapping of fields, but this is {kind}")
+        raise TemplateError(
+            f"{origin}: a template must be a YAML mapping of fields, but this is {kind}"
+        )
     _check_size(data, origin)
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -137,7 +141,9 @@ def read_document(path: Path) -> _Document:
     """Read and parse one template file."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise TemplateError(f"{path}: larger than {MAX_FILE_BYTES} bytes; is it really a template?")
+            raise TemplateError(
+                f"{path}: larger than {MAX_FILE_BYTES} bytes; is it really a template?"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"{path}: cannot be read: {exc.strerror or exc}") from None
@@ -156,7 +162,9 @@ def validate_document(doc: _Document, data: dict[str, Any]) -> LoadedTemplate:
             return LoadedTemplate(template=template, path=doc.origin, warnings=warnings)
         except ValidationError as exc:
             problems, unknown = describe_validation_error(doc.origin, exc)
-            warnings += [f"{doc.origin}: unknown key '{_dotted(loc)}' is ignored" for loc in unknown]
+            warnings += [
+                f"{doc.origin}: unknown key '{_dotted(loc)}' is ignored" for loc in unknown
+            ]
             if problems:
                 raise TemplateError(
                     f"{doc.origin}: template '{doc.name}' has {len(problems)} error(s)",
@@ -217,7 +225,9 @@ class TemplateLibrary:
             self._docs = docs
         return self._docs
 
-    def _find_document(self, ref: str, extra: dict[str, _Document] | None = None) -> _Document | None:
+    def _find_document(
+        self, ref: str, extra: dict[str, _Document] | None = None
+    ) -> _Document | None:
         pool = {**self._documents(), **(extra or {})}
         if ref in pool:
             return pool[ref]
@@ -240,7 +250,9 @@ class TemplateLibrary:
                 if slugify(path.stem) == slugify(ref):
                     raise error
             known = ", ".join(self.slugs()) or "none"
-            raise NotFound(f"no template named '{ref}' (known templates: {known})", field="template")
+            raise NotFound(
+                f"no template named '{ref}' (known templates: {known})", field="template"
+            )
         return self._load(doc)
 
     def list(self) -> tuple[list[LoadedTemplate], list[TemplateError]]:
@@ -268,8 +280,12 @@ class TemplateLibrary:
         try:
             loaded = self._load(doc)
         except TemplateError as exc:
-            return TemplateCheck(path=origin, slug=doc.slug, name=doc.name, ok=False, errors=_messages(exc))
-        return TemplateCheck(path=origin, slug=doc.slug, name=doc.name, ok=True, warnings=loaded.warnings)
+            return TemplateCheck(
+                path=origin, slug=doc.slug, name=doc.name, ok=False, errors=_messages(exc)
+            )
+        return TemplateCheck(
+            path=origin, slug=doc.slug, name=doc.name, ok=True, warnings=loaded.warnings
+        )
 
     def check_files(self, paths: Iterable[Path]) -> list[TemplateCheck]:
         """Validate files (which may inherit from each other or from the library)."""
@@ -311,7 +327,7 @@ class TemplateLibrary:
         self, doc: _Document, extra: dict[str, _Document] | None, chain: list[str]
     ) -> dict[str, Any]:
         if doc.slug in chain:
-            cycle = " -> ".join([*chain[chain.index(doc.slug):], doc.slug])
+            cycle = " -> ".join([*chain[chain.index(doc.slug) :], doc.slug])
             raise TemplateError(f"{doc.origin}: inheritance cycle: {cycle}", field="inherits")
         parents = doc.data.get("inherits") or []
         parents = [parents] if isinstance(parents, str) else parents

@@ -60,7 +60,9 @@ class AMISearch(Strict):
     version_tag: str | None = Field(None, description="Required value of the image's Version tag")
     architecture: list[Arch] = Field(default_factory=list, description="Acceptable architectures")
     min_creation_date: dt.date | None = Field(None, description="Ignore images created before")
-    required_tags: dict[str, str] = Field(default_factory=dict, description="Tags the image must carry")
+    required_tags: dict[str, str] = Field(
+        default_factory=dict, description="Tags the image must carry"
+    )
 
     @field_validator("architecture", mode="before")
     @classmethod
@@ -289,8 +291,16 @@ class Template(Strict):
     def has_provisioning(self) -> bool:
         """True when script provisioning would install or configure anything."""
         p = self.packages
-        return bool(p.system or p.conda or p.pip or p.spack or self.users or self.services
-                    or self.user_data or self.post_install)
+        return bool(
+            p.system
+            or p.conda
+            or p.pip
+            or p.spack
+            or self.users
+            or self.services
+            or self.user_data
+            or self.post_install
+        )
 
     def ports(self) -> list[int]:
         """Every port the workstation exposes: instance defaults and services, de-duplicated."""

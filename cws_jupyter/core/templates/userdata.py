@@ -44,7 +44,7 @@ def render_user_data(template: Template) -> str:
             "if [ ! -x /opt/conda/bin/conda ]; then",
             "  curl -fsSL -o /tmp/miniforge.sh "
             "https://github.com/conda-forge/miniforge/releases/latest/download/"
-            'Miniforge3-Linux-$(uname -m).sh',
+            "Miniforge3-Linux-$(uname -m).sh",
             "  bash /tmp/miniforge.sh -b -p /opt/conda",
             "fi",
             f"/opt/conda/bin/conda install -y -c conda-forge {_quote(pkgs.conda)}",
@@ -53,8 +53,10 @@ def render_user_data(template: Template) -> str:
         if pkgs.conda:
             pip = "/opt/conda/bin/pip"
         else:  # distributions refuse system-wide pip (PEP 668): use a venv for the workstation
-            lines += ["python3 -m venv /opt/cws/venv || { apt-get install -y python3-venv && "
-                      "python3 -m venv /opt/cws/venv; }"]
+            lines += [
+                "python3 -m venv /opt/cws/venv || { apt-get install -y python3-venv && "
+                "python3 -m venv /opt/cws/venv; }"
+            ]
             pip = "/opt/cws/venv/bin/pip"
         lines += [f"{pip} install {_quote(pkgs.pip)}"]
     if pkgs.spack:
@@ -65,7 +67,9 @@ def render_user_data(template: Template) -> str:
     for user in template.users:
         groups = ",".join(user.groups)
         shell = shlex.quote(user.shell or "/bin/bash")
-        lines += [f"id -u {shlex.quote(user.name)} >/dev/null 2>&1 || useradd -m -s {shell} {shlex.quote(user.name)}"]
+        lines += [
+            f"id -u {shlex.quote(user.name)} >/dev/null 2>&1 || useradd -m -s {shell} {shlex.quote(user.name)}"
+        ]
         if groups:
             lines += [
                 f"for g in {' '.join(shlex.quote(g) for g in user.groups)}; do "
@@ -74,8 +78,11 @@ def render_user_data(template: Template) -> str:
     for service in template.services:
         if service.enable:
             lines += [f"systemctl enable --now {shlex.quote(service.name)} || true"]
-    for extra in (template.ami_config.user_data_script if template.ami_config else None,
-                  template.user_data, template.post_install):
+    for extra in (
+        template.ami_config.user_data_script if template.ami_config else None,
+        template.user_data,
+        template.post_install,
+    ):
         if extra:
             lines += ["# --- from the template ---", extra.rstrip()]
     lines += ['echo "cws: provisioning finished $(date -Is)"']
@@ -97,11 +104,17 @@ def setup_seconds(template: Template) -> int:
 
 def render_ami_user_data(template: Template) -> str | None:
     """First-boot script for an AMI that already holds the software: the template's own extras."""
-    extras = [template.ami_config.user_data_script if template.ami_config else None,
-              template.user_data, template.post_install]
+    extras = [
+        template.ami_config.user_data_script if template.ami_config else None,
+        template.user_data,
+        template.post_install,
+    ]
     extras = [e.rstrip() for e in extras if e]
     if not extras:
         return None
-    head = ["#!/bin/bash", f"# cws-jupyter first boot for template '{template.slug}' (AMI launch)",
-            "set -euo pipefail"]
+    head = [
+        "#!/bin/bash",
+        f"# cws-jupyter first boot for template '{template.slug}' (AMI launch)",
+        "set -euo pipefail",
+    ]
     return "\n".join(head + extras) + "\n"
