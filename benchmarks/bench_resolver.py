@@ -123,6 +123,9 @@ def run(latency_ms: float, repeat: int) -> list[Row]:
             wall = statistics.median(walls)
             ratio = wall / (trips * latency_ms)
             margin = SPEC_TARGET_S[key] * 1000 / wall
+            best = (
+                SPEC_TARGET_S[key] * 1000 / (trips * latency_ms)
+            )  # zero overhead, same round trips
             rows.append(
                 Row(
                     f"cold {method}",
@@ -130,7 +133,8 @@ def run(latency_ms: float, repeat: int) -> list[Row]:
                     calls,
                     trips,
                     round(ratio, 2),
-                    f"<=1.3x RTs; spec {SPEC_TARGET_S[key]:g}s: {margin:.1f}x margin",
+                    f"<=1.3x RTs; spec {SPEC_TARGET_S[key]:g}s: {margin:.1f}x margin"
+                    + (f" (at most {best:.1f}x at this latency)" if best < 10 * 1.3 else ""),
                     ratio <= 1.3 and margin >= 10,
                 )
             )
