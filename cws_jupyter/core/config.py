@@ -58,10 +58,10 @@ def _settings_field(exc: ValidationError) -> str | None:
     return str(loc[0]) if loc else None
 
 
-def _settings_problem(exc: ValidationError) -> str:
+def _settings_problem(exc: ValidationError, configured: set[str] = frozenset()) -> str:
     error = exc.errors()[0]
     name = _settings_field(exc) or "setting"
-    source = ENV_NAMES.get(name)
+    source = None if name in configured else ENV_NAMES.get(name)
     where = f"{name} (environment variable {source})" if source else name
     return f"bad value for {where}: {error['msg']} (got {error.get('input')!r})"
 
@@ -87,10 +87,11 @@ class Settings(BaseModel):
     def from_env(cls, **overrides: object) -> Settings:
         """Build settings from the process environment, then apply explicit overrides."""
         env = os.environ
+        profile = overrides.get("profile") or env.get("AWS_PROFILE")
         values: dict[str, object] = {
             "region": env.get("AWS_REGION")
             or env.get("AWS_DEFAULT_REGION")
-            or profile_region(env.get("AWS_PROFILE"))
+            or profile_region(str(profile) if profile else None)
             or "us-east-1",
             "profile": env.get("AWS_PROFILE") or None,
             "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
@@ -113,4 +114,5 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
-            raise BadInput(_settings_problem(exc), field=_settings_field(exc)) from None
+            given = {k for k, v in overrides.items() if v is not None}
+            raise BadInput(_settings_problem(exc, given), field=_settings_field(exc)) from None

@@ -127,7 +127,7 @@ def cost_chart_svg(comparisons: Sequence[Any]) -> str:
         _text(TIME_X + 8, 14, "time to a ready workstation", 12, weight="600"),
         _text(MONEY_X + 8, 14, "cost in USD", 12, weight="600"),
         _legend(
-            TIME_X + 8, 34, [("AMI launch", AMI_COLOUR), ("script provisioning", SCRIPT_COLOUR)]
+            TIME_X + 8, 34, [("prebuilt AMI", AMI_COLOUR), ("script provisioning", SCRIPT_COLOUR)]
         ),
         _legend(
             MONEY_X + 8, 34, [("setup / launch", SETUP_COLOUR), ("storage / month", STORAGE_COLOUR)]
@@ -142,6 +142,6 @@ def cost_chart_svg(comparisons: Sequence[Any]) -> str:
         f'<svg class="cws-cost-chart" xmlns="http://www.w3.org/2000/svg" '
         f'width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" font-family="system-ui, sans-serif">'
-        f"<title>AMI launch vs script provisioning by region</title>"
+        f"<title>A template AMI vs script provisioning by region</title>"
         f"{''.join(head)}{''.join(groups)}</svg>"
     )

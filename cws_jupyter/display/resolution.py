@@ -111,7 +111,7 @@ def resolution_html(res: Any) -> str:
         chain_html(res.fallback_chain),
     ]
     if res.cost_comparison is not None:
-        parts += [heading("AMI launch vs script provisioning"), costs_body(res.cost_comparison)]
+        parts += [heading("A template AMI vs script provisioning"), costs_body(res.cost_comparison)]
     if res.user_data:
         parts.append(details("first-boot script (user data)", pre(res.user_data)))
     return str(box(*parts, title=title))
@@ -145,7 +145,7 @@ def costs_body(c: Any) -> Raw:
     )
     verdict = tag("div", c.recommendation, "margin-top: 4px")
     return join(
-        [caption, table(["", "AMI launch", "script provisioning"], rows, cls="cws-costs"), verdict]
+        [caption, table(["", "prebuilt AMI", "script provisioning"], rows, cls="cws-costs"), verdict]
     )
 
 
@@ -153,7 +153,7 @@ def cost_comparison_html(c: Any) -> str:
     """One CostComparison: a chart (time and money) over the table."""
     from .chart import cost_chart_svg
 
-    title = f"AMI launch vs script provisioning: {c.region}"
+    title = f"A template AMI vs script provisioning: {c.region}"
     return str(box(Raw(cost_chart_svg([c])), costs_body(c), title=title))
 
 

@@ -27,7 +27,7 @@ def core_message(error: CwsError) -> str:
     problems = getattr(error, "problems", None) or []
     if problems:
         message = f"{message}: " + "; ".join(problems)
-    if isinstance(error, AwsUnavailable) and "sandbox" in message:
+    if isinstance(error, AwsUnavailable) and message.startswith("No AWS credentials"):
         message += NOTEBOOK_SANDBOX_HINT
     return message
 

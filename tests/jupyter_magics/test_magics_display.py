@@ -111,7 +111,7 @@ def test_real_resolution_html(shell: InteractiveShell) -> None:
     res = ok(shell, "%cws resolve teaching-lab --region eu-west-1")
     html, text = formats(shell, res)
     assert res.ami_id in html and "cross_region" in html and "eu-central-1" in html
-    assert "AMI launch vs script provisioning" in html and "launch time" in html
+    assert "A template AMI vs script provisioning" in html and "launch time" in html
     chain = html.split('class="cws-chain"')[1].split("</table>")[0]
     assert chain.count("<tr><td") == len(res.fallback_chain) >= 5  # one step per tier tried
     assert res.ami_id in text and "fallback chain" in text

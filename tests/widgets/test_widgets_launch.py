@@ -46,7 +46,7 @@ def test_resolve_shows_method_chain_warnings_cost_and_time(service: CwsService) 
     assert res.ami_id in shown and "cross_region" in shown and res.source_region in shown
     assert 'class="cws-chain"' in shown and shown.count("<tr><td") >= len(res.fallback_chain)
     assert 'class="cws-warnings"' in shown and "not a trusted publisher" in shown
-    assert "AMI launch vs script provisioning" in shown and "launch time" in shown
+    assert "A template AMI vs script provisioning" in shown and "launch time" in shown
     assert res.summary() in panel.status.value
     assert not panel.resolve_button.disabled and panel.resolve_button.description == "Resolve"
 

@@ -34,8 +34,9 @@ def compare_costs(
     copy_seconds = 0
     transfer = 0.0
     if source_region and source_region != region:
-        copy_seconds = prices.copy_seconds(snapshot_gb)
-        transfer = round(snapshot_gb * prices.transfer_per_gb(source_region, region), 4)
+        copy_gb = image_gb or snapshot_gb  # what is copied is the image found, as it is
+        copy_seconds = prices.copy_seconds(copy_gb)
+        transfer = round(copy_gb * prices.transfer_per_gb(source_region, region), 4)
     setup_cost = round(hourly * setup / 3600, 5) if hourly is not None else None
     break_even = round(storage / setup_cost, 1) if setup_cost else None
     return CostComparison(
