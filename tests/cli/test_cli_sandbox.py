@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cws_testing import isolated_environ
 
 pytestmark = pytest.mark.sandbox
 CWS = [sys.executable, "-m", "cws_jupyter.cli.main"]
@@ -17,19 +17,7 @@ CWS = [sys.executable, "-m", "cws_jupyter.cli.main"]
 
 def clean_env(home: Path) -> dict[str, str]:
     """An environment with no AWS credentials, a private CWS_HOME and HOME, no sandbox flag."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "CWS_")) and k not in ("AMI_CACHE_TTL",)
-    }
-    env.update(
-        CWS_HOME=str(home / "cws"),
-        HOME=str(home),
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=str(home / "no-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(home / "no-creds"),
-    )
-    return env
+    return {**isolated_environ(home / "cws"), "HOME": str(home)}
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cws_testing import isolate
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
@@ -32,11 +32,4 @@ def ok(shell: InteractiveShell, cell: str, name: str | None = None) -> Any:
 
 def sandbox_environ(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     """CWS_SANDBOX=1, CWS_HOME=home; none of the developer's AWS credentials, profile or region."""
-    for name in list(os.environ):
-        if name.startswith(("AWS_", "CWS_")) or name == "AMI_CACHE_TTL":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("CWS_SANDBOX", "1")
-    monkeypatch.setenv("CWS_HOME", str(home))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "no-aws-credentials"))
+    isolate(monkeypatch, home, sandbox=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
+from cws_testing import isolate
 from nbclient import NotebookClient
 
 from cws_jupyter.core.sandbox import stop
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.sandbox
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Execute the notebook in a real kernel; any cell error fails the test."""
-    for key in [k for k in os.environ if k.startswith(("AWS_", "CWS_"))]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("CWS_HOME", str(tmp_path / "cws"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate(monkeypatch, tmp_path / "cws")
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,

@@ -79,7 +79,10 @@ def test_cross_region_searches_neighbours_in_parallel_and_never_recurses(aws_wor
             in_flight[0] -= 1
 
     svc.access.session.events.register("before-send.ec2", slow)
-    for region in ["us-east-1", *neighbours]:  # client creation is serialised: keep it out of the race
+    for region in [
+        "us-east-1",
+        *neighbours,
+    ]:  # client creation is serialised: keep it out of the race
         svc.access.client("ec2", region)
     res = svc.resolve("lab", region="us-east-1")
     assert res.source_region == "us-west-1"

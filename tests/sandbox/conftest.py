@@ -10,25 +10,12 @@ from typing import Any
 
 import boto3
 import pytest
+from cws_testing import scrub_aws_env
 
 from cws_jupyter.core.sandbox import SANDBOX_CREDENTIALS, SandboxInfo, ensure_running, stop
 from cws_jupyter.core.sandbox.runtime import SERVER_MODULE, pid_alive
 
 ClientFactory = Callable[[str, str], Any]
-
-_AWS_ENV = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_EC2",
-    "AWS_ENDPOINT_URL_SSM",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "https_proxy",
-)
 
 
 def server_pids(state_dir: Path) -> list[int]:
@@ -56,8 +43,7 @@ def _stop_everything(state_dir: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_user_aws_config(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the developer's AWS profile, endpoint overrides and proxies out of the tests."""
-    for name in _AWS_ENV:
-        monkeypatch.delenv(name, raising=False)
+    scrub_aws_env(monkeypatch)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from cws_server_support import server_config
+from cws_testing import isolate
 from jupyter_server.serverapp import ServerApp
 
 # pytest-jupyter's server plugin (jp_fetch, jp_serverapp, ... and its async-test hooks). Not as
@@ -25,25 +26,6 @@ from cws_jupyter.server import NAMESPACE
 
 Api = Callable[..., Awaitable[tuple[int, Any, Any]]]
 AUTH_WARNING = "jupyter_server.utils.JupyterServerAuthWarning"
-_AWS_ENV = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_EC2",
-    "AWS_ENDPOINT_URL_SSM",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "CWS_SANDBOX",
-    "CWS_TEMPLATE_PATH",
-    "AMI_CACHE_TTL",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "https_proxy",
-)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -66,14 +48,9 @@ def cws_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
-def _cws_environment(monkeypatch: pytest.MonkeyPatch, cws_home: Path, tmp_path: Path) -> None:
+def _cws_environment(monkeypatch: pytest.MonkeyPatch, cws_home: Path) -> None:
     """Point cws at the private home and keep the developer's AWS settings out of the tests."""
-    for name in _AWS_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CWS_HOME", str(cws_home))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    isolate(monkeypatch, cws_home)
 
 
 @pytest.fixture

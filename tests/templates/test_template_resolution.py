@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from cws_testing import scrub_aws_env
 
 from cws_jupyter.core.config import Settings
 from cws_jupyter.core.errors import ResolutionFailed
@@ -20,19 +21,6 @@ from cws_jupyter.core.service import CwsService
 pytestmark = pytest.mark.sandbox
 
 WORLD = load_world()
-_AWS_ENV = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_EC2",
-    "AWS_ENDPOINT_URL_SSM",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "https_proxy",
-)
 
 
 def _image(family: str, region: str, arch: str = "x86_64") -> str:
@@ -44,9 +32,7 @@ def _image(family: str, region: str, arch: str = "x86_64") -> str:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CwsService]:
     home = tmp_path_factory.mktemp("resolution-home")
     with pytest.MonkeyPatch.context() as mp:
-        for name in _AWS_ENV:
-            mp.delenv(name, raising=False)
-        mp.delenv("CWS_TEMPLATE_PATH", raising=False)
+        scrub_aws_env(mp, extra=["CWS_TEMPLATE_PATH"])
         mp.setenv("CWS_HOME", str(home))
         settings = Settings.from_env(sandbox=True, region="us-east-1", cache_ttl=0)
         svc = CwsService(settings)
