@@ -134,6 +134,8 @@ class CwsHandler(APIHandler):
                 "message": self._message(status_code, exc),
             }
         self.set_status(status_code)
+        if status_code == 429:  # tornado clears headers before write_error: say when to retry here
+            self.set_header("Retry-After", "5")
         self.finish(json.dumps(body))
 
     def _message(self, status: int, exc: BaseException | None) -> str:

@@ -104,7 +104,10 @@ class JobStore:
         job = Job(kind, total)
         with self._lock:
             if sum(j.running for j in self._jobs.values()) >= self.max_running:
-                raise TooManyJobs(f"{self.max_running} jobs are already running; retry later")
+                raise TooManyJobs(
+                    f"the server is already running its limit of {self.max_running} job(s); "
+                    "retry in a few seconds"
+                )
             self._jobs[job.job_id] = job
             self._forget_old()
         self.executor.submit(job.run, work)

@@ -139,3 +139,27 @@ def test_job_progress_is_thread_safe_and_bounded() -> None:
         job = store.submit("t", 1, lambda p: None)
         job.run(lambda progress: None)
     assert store.get(first.job_id) is None and store.get(job.job_id) is job
+
+
+async def test_a_saturated_server_answers_429_with_retry_after(
+    api: Any, wait_job: Any, cws_app: Any
+) -> None:
+    """Past max_running_jobs, POST ami/test is refused with 429 and a Retry-After header."""
+    release = threading.Event()
+
+    def slow(*_: Any, **__: Any) -> Any:
+        release.wait(30)
+        raise RuntimeError("released")
+
+    cws_app.service.test_availability = slow
+    cws_app.jobs.max_running = 1
+    body = {"template": "python-ml", "regions": ["eu-west-1"]}
+    try:
+        first, accepted, _ = await api("ami/test", method="POST", body=body)
+        assert first == 202
+        status, error, response = await api("ami/test", method="POST", body=body)
+        assert status == 429 and error["error"] == "too_many_requests", error
+        assert "retry" in error["message"] and response.headers["Retry-After"] == "5"
+    finally:
+        release.set()
+    await wait_job(accepted["url"])
