@@ -50,13 +50,16 @@ class CliState:
 
 
 def emit(result: Any, renderer: Callable[[Console, Any], None], as_json: bool) -> Any:
-    """Print ``result`` as JSON or through its renderer; return it (for the magics)."""
+    """Print ``result`` as JSON or through its renderer; return it (for the magics).
+
+    In-process callers (the magics) display the returned object themselves, so only ``--json``
+    prints there: it was asked for explicitly.
+    """
     state = click.get_current_context().find_object(CliState)
-    if state is not None and state.render:
-        if as_json:
-            click.echo(_to_json(result))
-        else:
-            renderer(state.console, result)
+    if as_json:
+        click.echo(_to_json(result))
+    elif state is not None and state.render:
+        renderer(state.console, result)
     return result
 
 
@@ -131,6 +134,16 @@ class VerbGroup(click.Group):
             if isinstance(group, click.Group):
                 return group.get_command(ctx, verb)
         return command
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """In a notebook, list the shorthands and the panels after the commands."""
+        state = ctx.find_object(CliState)
+        if state is not None and state.shorthands:
+            rows = [(short, f"= {' '.join(full)}") for short, full in SHORTHANDS.items()]
+            rows.append(("panel launch|browse|cost", "show a panel (ipywidgets)"))
+            with formatter.section("Shorthands"):
+                formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
 
 
 @click.group(cls=VerbGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -161,3 +161,19 @@ def test_sandbox_stop_and_status_notices(shell: InteractiveShell) -> None:
     assert "not running" in html_of(shell, status)
     restarted = ok(shell, "%cws resolve python-ml --region eu-west-1")  # started again on demand
     assert restarted.ami_id
+
+
+def test_json_option_prints_json_and_still_returns_the_object(shell, capsys) -> None:
+    """`%cws resolve ... --json` prints the JSON body; the result is still the object."""
+    import json
+
+    res = shell.run_line_magic("cws", "resolve python-ml --region eu-west-1 --json")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["ami_id"] == res.ami_id and printed["resolution_method"] == "ssm_parameter"
+
+
+def test_help_lists_the_notebook_shorthands(shell, capsys) -> None:
+    """`%cws --help` shows the CLI's commands and the magic's shorthands and panels."""
+    shell.run_line_magic("cws", "--help")
+    shown = capsys.readouterr().out
+    assert "templates" in shown and "= ami resolve" in shown and "panel launch|browse|cost" in shown
