@@ -71,3 +71,11 @@ class AwsUnavailable(CwsError):
     code = "aws_unavailable"
     exit_code = 1
     http_status = 503
+
+
+class Unsupported(CwsError):
+    """What was asked cannot be done in this configuration (e.g. a Pricing API on the sandbox)."""
+
+    code = "unsupported"
+    exit_code = 1
+    http_status = 409

@@ -244,11 +244,11 @@ class CwsService:
         self, regions: list[str] | None = None, all_regions: bool = False
     ) -> RefreshReport:
         """Fetch current on-demand prices from the AWS Pricing API into the user's price cache."""
-        from .errors import AwsUnavailable
+        from .errors import Unsupported
         from .pricing import refresh_from_pricing_api
 
         if self.settings.sandbox:
-            raise AwsUnavailable(
+            raise Unsupported(
                 "the sandbox simulates no AWS Pricing API; the shipped price table "
                 f"(as of {self.prices.shipped_as_of}) stays in use"
             )

@@ -128,6 +128,83 @@ class JobHandler(CwsHandler):
         self.reply(job.snapshot())
 
 
+class TemplateValidateHandler(CwsHandler):
+    """``POST templates/validate``: check a template's YAML; errors are in the answer, not raised."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Validate the body's template text against the library (for its parents)."""
+        from .schemas import ValidateRequest, parse_body
+
+        request = parse_body(ValidateRequest, self.json_body(), '{"template": "name: My Lab"}')
+        self.reply(
+            await self.call(lambda svc: svc.validate_inline(request.template, request.origin))
+        )
+
+
+class TemplateSchemaHandler(CwsHandler):
+    """``GET templates/schema``: the JSON Schema of the template format."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """The schema (for editors)."""
+        from ..core.service import CwsService
+
+        self.reply(await self.cws.run_blocking(CwsService.template_schema))
+
+
+class SandboxHandler(CwsHandler):
+    """``GET sandbox``: the user's sandbox, if it runs."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Running or not, and where."""
+        info = await self.call(lambda svc: svc.sandbox_status())
+        self.reply(
+            {"running": info is not None, "sandbox": info.model_dump(mode="json") if info else None}
+        )
+
+
+class SandboxActionHandler(CwsHandler):
+    """``POST sandbox/{action}``: start, stop or reset the user's sandbox."""
+
+    @web.authenticated
+    async def post(self, action: str) -> None:
+        """Start (or find), stop, or reset to the seeded world."""
+        actions = {
+            "start": lambda svc: svc.sandbox_start(),
+            "stop": lambda svc: svc.sandbox_stop() and None,
+            "reset": lambda svc: svc.sandbox_reset(),
+        }
+        if action not in actions:
+            raise NotFound(
+                f"no sandbox action '{action}' (use start, stop or reset)", field="action"
+            )
+        info = await self.call(actions[action])
+        self.reply(
+            {"running": info is not None, "sandbox": info.model_dump(mode="json") if info else None}
+        )
+
+
+class PricesRefreshHandler(CwsHandler):
+    """``POST prices/refresh``: fetch current prices from the AWS Pricing API."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Refresh the server's price cache; 503 when the Pricing API cannot be reached."""
+        from .schemas import PricesRefreshRequest, parse_body
+
+        raw = self.json_body() if (self.request.body or b"").strip() else {}
+        request = parse_body(PricesRefreshRequest, raw, '{"regions": ["eu-west-1"]}')
+        if request.all_regions and request.regions:
+            raise BadInput(
+                "give either `regions` or `all_regions: true`, not both", field="all_regions"
+            )
+        self.reply(
+            await self.call(lambda svc: svc.refresh_prices(request.regions, request.all_regions))
+        )
+
+
 class VersionHandler(CwsHandler):
     """``GET version``: the server half's version, for the frontend handshake."""
 

@@ -25,8 +25,9 @@ ERROR_TEXT = {
     400: "Bad input: the `field` names the parameter or body field at fault",
     403: "Not authenticated (or, for browser requests, a missing XSRF token)",
     404: "Not found (unknown template, job or route)",
-    409: "No AMI found and the strategy forbids script provisioning; "
-    "`details` holds the fallback chain",
+    409: "Cannot be done as asked: no AMI found and the strategy forbids script provisioning "
+    "(`details` holds the fallback chain), or not possible in this configuration "
+    "(e.g. the sandbox has no Pricing API)",
     429: "Too many jobs running; retry later",
     500: "Unexpected server error (details only in the server log)",
     503: "AWS (or the sandbox) cannot be reached, or no credentials are configured",

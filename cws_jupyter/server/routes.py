@@ -23,9 +23,14 @@ from .handlers import (
     JobHandler,
     NotFoundHandler,
     OpenApiHandler,
+    PricesRefreshHandler,
     ResolveHandler,
+    SandboxActionHandler,
+    SandboxHandler,
     TemplateHandler,
+    TemplateSchemaHandler,
     TemplatesHandler,
+    TemplateValidateHandler,
     VersionHandler,
 )
 
@@ -177,6 +182,33 @@ ROUTES: tuple[Route, ...] = (
             )
         },
     ),
+    # before templates/{slug}, which would otherwise take these two names
+    Route(
+        "templates/validate",
+        TemplateValidateHandler,
+        {
+            "post": Operation(
+                "validateTemplate",
+                "Validate a template written as YAML text (parents come from the library)",
+                "TemplateCheck",
+                body="ValidateRequest",
+                errors=(400,),
+                description="Template problems are part of the answer (`ok: false` and per-field "
+                "`errors`); only a malformed request is a 400.",
+            )
+        },
+    ),
+    Route(
+        "templates/schema",
+        TemplateSchemaHandler,
+        {
+            "get": Operation(
+                "templateSchema",
+                "The JSON Schema of the template format (for editors)",
+                "TemplateSchema",
+            )
+        },
+    ),
     Route(
         "templates/{slug}",
         TemplateHandler,
@@ -194,6 +226,53 @@ ROUTES: tuple[Route, ...] = (
                         example="python-ml",
                     ),
                 ),
+            )
+        },
+    ),
+    Route(
+        "sandbox",
+        SandboxHandler,
+        {
+            "get": Operation(
+                "sandboxStatus",
+                "Is the user's sandbox (the simulated AWS account) running, and where",
+                "SandboxStatus",
+            )
+        },
+    ),
+    Route(
+        "sandbox/{action}",
+        SandboxActionHandler,
+        {
+            "post": Operation(
+                "sandboxAction",
+                "Start, stop or reset the user's sandbox",
+                "SandboxStatus",
+                params=(
+                    Param(
+                        "action",
+                        "start, stop, or reset (back to the seeded world)",
+                        location="path",
+                        enum=("start", "stop", "reset"),
+                    ),
+                ),
+                errors=(404, 503),
+            )
+        },
+    ),
+    Route(
+        "prices/refresh",
+        PricesRefreshHandler,
+        {
+            "post": Operation(
+                "refreshPrices",
+                "Fetch current on-demand prices from the AWS Pricing API (real AWS only)",
+                "RefreshReport",
+                body="PricesRefreshRequest",
+                errors=(400, 409, 503),
+                description="Without a body, refreshes the server's region. The sandbox has no "
+                "Pricing API: 409, and the shipped price table stays in use; 503 when AWS "
+                "cannot be reached or refuses.",
             )
         },
     ),

@@ -10,11 +10,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, ValidationError
 
 from ..core.errors import BadInput
+from ..core.pricing import RefreshReport
 from ..core.regions.models import RegionFallback
 from ..core.resolver.availability import AvailabilityMatrix
 from ..core.resolver.models import CostComparison, Resolution
+from ..core.sandbox import SandboxInfo
 from ..core.service import TemplateList
-from ..core.templates.loader import LoadedTemplate
+from ..core.templates.loader import LoadedTemplate, TemplateCheck
 
 MAX_REGIONS = 64
 
@@ -100,6 +102,48 @@ class Health(BaseModel):
     aws: Literal["sandbox", "aws", "unconfigured"]
 
 
+class ValidateRequest(BaseModel):
+    """Body of ``POST templates/validate``: a template's YAML text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"template": "name: My Lab\npackages: {conda: [jupyterlab]}\n"}]
+        },
+    )
+
+    template: str = Field(
+        min_length=1, max_length=1_000_000, description="The template, as YAML text"
+    )
+    origin: str = Field(
+        "<request>", max_length=200, description="A name for messages (e.g. a file name)"
+    )
+
+
+class PricesRefreshRequest(BaseModel):
+    """Body of ``POST prices/refresh``: which regions to fetch (default: the server's region)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regions: list[str] | None = Field(
+        None, max_length=MAX_REGIONS, description="Regions to refresh"
+    )
+    all_regions: StrictBool = Field(
+        False, description="Every commercial region (about 1,400 calls)"
+    )
+
+
+class SandboxStatus(BaseModel):
+    """Is the user's sandbox running, and where."""
+
+    running: bool
+    sandbox: SandboxInfo | None = None
+
+
+class TemplateSchema(RootModel[dict[str, Any]]):
+    """The JSON Schema of the template format (for editors)."""
+
+
 class RegionFallbackList(RootModel[list[RegionFallback]]):
     """Each region's fallback neighbours, nearest first."""
 
@@ -119,20 +163,22 @@ MODELS: dict[str, type[BaseModel]] = {
         Version,
         Health,
         ErrorBody,
+        TemplateCheck,
+        TemplateSchema,
+        ValidateRequest,
+        PricesRefreshRequest,
+        RefreshReport,
+        SandboxStatus,
     )
 }
 
 
-def parse_test_request(data: Any) -> AmiTestRequest:
-    """Validate a ``POST ami/test`` body; any problem is a BadInput naming the field."""
+def parse_body(model: type[BaseModel], data: Any, example: str) -> Any:
+    """Validate a JSON body against ``model``; any problem is a BadInput naming the field."""
     if not isinstance(data, dict):
-        raise BadInput(
-            "the request body must be a JSON object, e.g. "
-            '{"template": "python-ml", "regions": ["eu-west-1"]}',
-            field="body",
-        )
+        raise BadInput(f"the request body must be a JSON object, e.g. {example}", field="body")
     try:
-        request = AmiTestRequest.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
         problems = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in errors]
@@ -142,6 +188,13 @@ def parse_test_request(data: Any) -> AmiTestRequest:
             field=str(first[0]) if first else "body",
             details=problems,
         ) from None
+
+
+def parse_test_request(data: Any) -> AmiTestRequest:
+    """Validate a ``POST ami/test`` body; any problem is a BadInput naming the field."""
+    request = parse_body(
+        AmiTestRequest, data, '{"template": "python-ml", "regions": ["eu-west-1"]}'
+    )
     if request.all_regions and request.regions:
         raise BadInput(
             "give either `regions` or `all_regions: true`, not both", field="all_regions"
