@@ -226,7 +226,11 @@ def ami() -> None:
 
 @ami.command("resolve")
 @click.argument("template")
-@click.option("--region", default=None, help="AWS region (default: AWS_REGION or us-east-1).")
+@click.option(
+    "--region",
+    default=None,
+    help="AWS region (default: the configured region: AWS_REGION, the profile's region, else us-east-1).",
+)
 @click.option(
     "--strategy",
     type=click.Choice(STRATEGIES),
