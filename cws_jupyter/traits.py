@@ -14,10 +14,6 @@ from traitlets.config import Configurable
 from .core.config import Settings
 
 
-def _env_settings() -> Settings:
-    return Settings.from_env()
-
-
 class CwsTraits(Configurable):
     """The settings of cws-jupyter as traitlets (one per core setting)."""
 
@@ -56,41 +52,48 @@ class CwsTraits(Configurable):
 
     @default("region")
     def _default_region(self) -> str:
-        return _env_settings().region
+        return self._env_settings().region
 
     @default("profile")
     def _default_profile(self) -> str | None:
-        return _env_settings().profile
+        return self._env_settings().profile
 
     @default("endpoint_url")
     def _default_endpoint(self) -> str | None:
-        return _env_settings().endpoint_url
+        return self._env_settings().endpoint_url
 
     @default("sandbox")
     def _default_sandbox(self) -> bool:
-        return _env_settings().sandbox
+        return self._env_settings().sandbox
 
     @default("template_path")
     def _default_template_path(self) -> list[str]:
-        return [str(p) for p in _env_settings().template_path]
+        return [str(p) for p in self._env_settings().template_path]
 
     @default("cache_ttl")
     def _default_cache_ttl(self) -> int:
-        return _env_settings().cache_ttl
+        return self._env_settings().cache_ttl
 
     @default("max_image_age_days")
     def _default_max_age(self) -> int:
-        return _env_settings().max_image_age_days
+        return self._env_settings().max_image_age_days
 
     @default("trusted_owners")
     def _default_trusted(self) -> list[str]:
-        return list(_env_settings().extra_trusted_owners)
+        return list(self._env_settings().extra_trusted_owners)
 
     @default("registry_url")
     def _default_registry(self) -> str:
         import os
 
         return os.environ.get("CWS_REGISTRY_URL", "")
+
+    def _env_settings(self) -> Settings:
+        """What the environment says, read once per object (every default comes from it)."""
+        env = self.__dict__.get("_cws_env")
+        if env is None:
+            env = self.__dict__["_cws_env"] = Settings.from_env()
+        return env
 
     def to_settings(self) -> Settings:
         """The core settings these traits describe."""
