@@ -6,111 +6,16 @@ The same click commands serve the `%cws` magics (see ``run``), so a verb is writ
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
-from ..core.config import Settings
-from ..core.errors import CwsError
 from . import render
-
-STRATEGIES = ["ami_preferred", "ami_required", "ami_fallback"]
-ARCHITECTURES = ["x86_64", "arm64"]
-
-
-@dataclass
-class CliState:
-    """What the group passes to each verb: settings overrides, the service, how to print."""
-
-    overrides: dict[str, Any] = field(default_factory=dict)
-    service: Any = None
-    console: Console = field(default_factory=lambda: Console(soft_wrap=False))
-    render: bool = True
-    #: Builds the service from the group's overrides (``run`` sets it; the CLI builds from env).
-    make_service: Callable[[dict[str, Any]], Any] | None = None
-    #: Accept the `%cws` shorthands (``resolve`` for ``ami resolve``); off for the `cws` CLI.
-    shorthands: bool = False
-
-    def svc(self) -> Any:
-        """The core service, built once with the group's settings."""
-        if self.service is None:
-            if self.make_service is not None:
-                self.service = self.make_service(dict(self.overrides))
-            else:
-                from ..core.service import CwsService
-
-                self.service = CwsService(Settings.from_env(**self.overrides))
-        return self.service
-
-
-def emit(result: Any, renderer: Callable[[Console, Any], None], as_json: bool) -> Any:
-    """Print ``result`` as JSON or through its renderer; return it (for the magics).
-
-    In-process callers (the magics) display the returned object themselves, so only ``--json``
-    prints there: it was asked for explicitly.
-    """
-    state = click.get_current_context().find_object(CliState)
-    if as_json:
-        click.echo(_to_json(result))
-    elif state is not None and state.render:
-        renderer(state.console, result)
-    return result
-
-
-def _to_json(result: Any) -> str:
-    if hasattr(result, "model_dump_json"):
-        return result.model_dump_json(indent=2)
-    if isinstance(result, list):
-        return json.dumps(
-            [r.model_dump(mode="json") if hasattr(r, "model_dump") else r for r in result], indent=2
-        )
-    return json.dumps(result, indent=2, default=str)
-
-
-def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--json`` on a read command."""
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(
-        func
-    )
-
-
-def core_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the core's errors into a clear message and the right exit code (2 bad input, 1 failure)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CwsError as exc:
-            raise CoreFailure(exc, as_json=bool(kwargs.get("as_json"))) from None
-
-    return wrapper
-
-
-class CoreFailure(click.ClickException):
-    """A ``CwsError`` surfaced through click, keeping its exit code."""
-
-    def __init__(self, error: CwsError, as_json: bool = False) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.exit_code = error.exit_code
-        self.as_json = as_json
-
-    def show(self, file: Any = None) -> None:
-        """Print the message (and per-field problems) to stderr; with --json, the error body to stdout."""
-        if self.as_json:
-            click.echo(json.dumps(self.error.to_dict(), indent=2))
-        stream = file or sys.stderr
-        click.echo(f"error: {self.error.message}", file=stream)
-        for problem in getattr(self.error, "problems", []) or []:
-            click.echo(f"  {problem}", file=stream)
-
+from .ami import ami
+from .common import CliState, core_errors, emit, json_option
+from .instances import instance_commands
 
 #: `%cws` shorthands: a top-level word standing for a verb of a group (not offered by `cws`).
 SHORTHANDS = {
@@ -218,85 +123,6 @@ def templates_schema(state: CliState) -> Any:
     return schema
 
 
-# -- ami -------------------------------------------------------------------------------------
-@cli.group()
-def ami() -> None:
-    """Resolve, test and compare AMIs."""
-
-
-@ami.command("resolve")
-@click.argument("template")
-@click.option(
-    "--region",
-    default=None,
-    help="AWS region (default: the configured region: AWS_REGION, the profile's region, else us-east-1).",
-)
-@click.option(
-    "--strategy",
-    type=click.Choice(STRATEGIES),
-    default=None,
-    help="Override the template's strategy.",
-)
-@click.option(
-    "--arch", type=click.Choice(ARCHITECTURES), default=None, help="Architecture to resolve for."
-)
-@json_option
-@click.pass_obj
-@core_errors
-def ami_resolve(
-    state: CliState,
-    template: str,
-    region: str | None,
-    strategy: str | None,
-    arch: str | None,
-    as_json: bool,
-) -> Any:
-    """Find the best AMI for TEMPLATE in a region, and say how it was found."""
-    result = state.svc().resolve(template, region=region, strategy=strategy, architecture=arch)
-    return emit(result, render.render_resolution, as_json)
-
-
-@ami.command("test")
-@click.argument("template")
-@click.option("--region", "regions", multiple=True, help="Region to check (repeatable).")
-@click.option("--all-regions", is_flag=True, help="Check every commercial region.")
-@click.option("--arch", type=click.Choice(ARCHITECTURES), default=None)
-@json_option
-@click.pass_obj
-@core_errors
-def ami_test(
-    state: CliState,
-    template: str,
-    regions: tuple[str, ...],
-    all_regions: bool,
-    arch: str | None,
-    as_json: bool,
-) -> Any:
-    """Availability matrix: where TEMPLATE's AMI exists (regions checked concurrently).
-
-    Exits 1 when the AMI is available in none of the regions checked.
-    """
-    result = state.svc().test_availability(template, list(regions) or None, all_regions, arch)
-    emit(result, render.render_matrix, as_json)
-    if state.render and result.available_in == 0:
-        raise click.exceptions.Exit(1)
-    return result
-
-
-@ami.command("costs")
-@click.argument("template")
-@click.option("--region", default=None)
-@click.option("--arch", type=click.Choice(ARCHITECTURES), default=None)
-@json_option
-@click.pass_obj
-@core_errors
-def ami_costs(
-    state: CliState, template: str, region: str | None, arch: str | None, as_json: bool
-) -> Any:
-    """AMI launch versus script provisioning: time and money."""
-    return emit(state.svc().costs(template, region, arch), render.render_costs, as_json)
-
-
 # -- prices ----------------------------------------------------------------------------------
 @cli.group()
 def prices() -> None:
@@ -381,6 +207,11 @@ def sandbox_stop(state: CliState) -> Any:
 def sandbox_reset(state: CliState, as_json: bool) -> Any:
     """Wipe everything you created in the sandbox and re-seed its world."""
     return emit(state.svc().sandbox_reset(), render.render_sandbox, as_json)
+
+
+cli.add_command(ami)
+for _command in instance_commands:
+    cli.add_command(_command)
 
 
 def run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 PROVISIONING = {
@@ -98,7 +99,13 @@ def render_costs(console: Console, c: Any) -> None:
             "-",
         )
     console.print(table)
-    console.print(c.recommendation)
+    console.print(c.recommendation, markup=False)
+    if getattr(c, "stored_images", None) is not None:
+        from .render_images import render_stored
+
+        render_stored(console, c.stored_images)
+    for note in getattr(c, "notes", []):
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
 
 
 def render_templates(console: Console, listing: Any) -> None:

@@ -79,3 +79,19 @@ class Unsupported(CwsError):
     code = "unsupported"
     exit_code = 1
     http_status = 409
+
+
+class Conflict(CwsError):
+    """The request clashes with the current state: a name in use, an instance in the wrong state."""
+
+    code = "conflict"
+    exit_code = 1
+    http_status = 409
+
+
+class OperationFailed(CwsError):
+    """AWS accepted an operation that then failed (an image that ended 'failed', a timed-out wait)."""
+
+    code = "operation_failed"
+    exit_code = 1
+    http_status = 502

@@ -19,15 +19,23 @@ from .templates.models import Template
 if TYPE_CHECKING:
     from .aws.images import ImageCatalog
     from .aws.session import AwsAccess
+    from .images.manager import ImageManager
+    from .instances.manager import InstanceManager
+    from .jobs import JobBook
     from .pricing import PriceBook, RefreshReport
     from .regions import RegionFallback, RegionMap
     from .resolver.availability import AvailabilityMatrix
     from .resolver.models import CostComparison, Resolution
     from .resolver.resolver import Resolver
     from .sandbox import SandboxInfo
+    from .store import StateStore
 
 
 SANDBOX_NAMESPACE = "sandbox@"
+#: The store counter every process bumps when it changes images (part of every lookup key).
+IMAGES_GENERATION = "images-generation"
+#: Parts that hold the AWS connection: rebuilt when the sandbox they talk to restarts.
+AWS_PARTS = ("access", "catalog", "resolver", "_images", "_instances")
 
 
 class part(cached_property):  # noqa: N801 - used like functools.cached_property
@@ -115,7 +123,14 @@ class CwsService:
             if ttl > 0
             else NullCache()
         )
-        return ImageCatalog(self.access, cache, ttl, self._cache_namespace())
+        store = self.store
+        return ImageCatalog(
+            self.access,
+            cache,
+            ttl,
+            self._cache_namespace(),
+            generation=lambda: int(store.get_meta(IMAGES_GENERATION, 0)),
+        )
 
     @part
     def resolver(self) -> Resolver:
@@ -123,6 +138,95 @@ class CwsService:
         from .resolver.resolver import Resolver
 
         return Resolver(self.settings, self.catalog, self.regions, self.prices)
+
+    @part
+    def store(self) -> StateStore:
+        """The state every process of the user shares (instances, jobs), in SQLite."""
+        from .store import StateStore
+
+        return StateStore.in_folder(self.settings.state_dir)
+
+    @part
+    def jobs(self) -> JobBook:
+        """Long operations (builds, copies, launches, checks) of this account view."""
+        from .jobs import JobBook
+
+        book = JobBook(self.store, lambda: self.namespace)
+        # Who cleans up after a job whose process died (found by ``reconcile``).
+        book.on_abandoned("ami_create", lambda record: self.images.recover(record))
+        book.on_abandoned("ami_copy", lambda record: self.images.recover(record))
+        book.on_abandoned("launch", lambda record: self.instances.recover(record))
+        return book
+
+    @property
+    def images(self) -> ImageManager:
+        """The AMI lifecycle: build, list, inspect, share, copy, delete, deprecate, publish."""
+        self._follow_sandbox()
+        return self._images  # type: ignore[no-any-return]
+
+    @property
+    def instances(self) -> InstanceManager:
+        """Workstations: launch, list, stop, start, terminate."""
+        self._follow_sandbox()
+        return self._instances  # type: ignore[no-any-return]
+
+    @part
+    def _images(self) -> ImageManager:
+        from .images.context import ImageContext
+        from .images.manager import ImageManager
+
+        store = self.store
+        context = ImageContext(
+            access=self.access,
+            catalog=self.catalog,
+            prices=self.prices,
+            regions=self.regions,
+            settings=self.settings,
+            jobs=self.jobs,
+            changed=lambda: store.bump(IMAGES_GENERATION),
+            template_hash_of=self._template_hash,
+        )
+        return ImageManager(context, self.get_template, lambda name: self._instances.lookup(name))
+
+    @part
+    def _instances(self) -> InstanceManager:
+        from .instances.book import InstanceBook
+        from .instances.context import InstanceContext
+        from .instances.manager import InstanceManager
+
+        context = InstanceContext(
+            access=self.access,
+            catalog=self.catalog,
+            prices=self.prices,
+            regions=self.regions,
+            settings=self.settings,
+            book=InstanceBook(self.store, lambda: self.namespace),
+            jobs=self.jobs,
+            images=self._images,
+            resolver=lambda: self.resolver,
+            resolve=lambda loaded, region, strategy, arch: self.resolve(
+                loaded, region, strategy, arch
+            ),
+        )
+        return InstanceManager(context)
+
+    @property
+    def namespace(self) -> str:
+        """Which account view state belongs to: the sandbox, or one AWS account."""
+        if self.settings.sandbox:
+            return "sandbox"
+        account = self.catalog.caller_account()
+        return f"aws:{account}" if account else f"aws:unknown:{self.settings.profile or 'default'}"
+
+    def _template_hash(self, slug: str) -> str | None:
+        """The current hash of a template on the path (None when it is not there)."""
+        from .errors import CwsError
+        from .images.tags import template_hash
+
+        try:
+            return template_hash(self.get_template(slug).template)
+        except CwsError:
+            return None
 
     def _follow_sandbox(self) -> None:
         """If the sandbox this service talks to was stopped or restarted (by any process), forget
@@ -135,7 +239,7 @@ class CwsService:
         with self._parts_lock:
             current = self.__dict__.get("access")
             if current is not None and (info is None or info.endpoint_url != current.endpoint_url):
-                for name in ("access", "catalog", "resolver"):
+                for name in AWS_PARTS:
                     self.__dict__.pop(name, None)
 
     def _cache_namespace(self) -> str:
@@ -228,8 +332,11 @@ class CwsService:
         template: str | LoadedTemplate,
         region: str | None = None,
         architecture: str | None = None,
+        stored: bool = False,
     ) -> CostComparison:
-        """AMI launch versus script provisioning for a template in a region (no AWS calls)."""
+        """AMI launch versus script provisioning for a template in a region (no AWS calls), and,
+        with ``stored``, what the template's stored images cost in every region (AWS lookups)."""
+        from .errors import AwsUnavailable
         from .resolver.costs import compare_costs
         from .resolver.instances import candidate_architectures, instance_type_for
 
@@ -238,7 +345,15 @@ class CwsService:
         self.regions.fallbacks(region)
         arch = candidate_architectures(loaded.template, architecture)[0]
         instance_type, _ = instance_type_for(loaded.template, arch)
-        return compare_costs(loaded.template, region, instance_type, self.prices)
+        comparison = compare_costs(loaded.template, region, instance_type, self.prices)
+        if stored:
+            try:
+                comparison.stored_images = self.images.stored_costs(
+                    loaded.template.slug, comparison.script_setup_cost
+                )
+            except AwsUnavailable as exc:
+                comparison.notes.append(f"stored images not counted: {exc.message}")
+        return comparison
 
     def refresh_prices(
         self, regions: list[str] | None = None, all_regions: bool = False

@@ -145,7 +145,11 @@ def costs_body(c: Any) -> Raw:
     )
     verdict = tag("div", c.recommendation, "margin-top: 4px")
     return join(
-        [caption, table(["", "prebuilt AMI", "script provisioning"], rows, cls="cws-costs"), verdict]
+        [
+            caption,
+            table(["", "prebuilt AMI", "script provisioning"], rows, cls="cws-costs"),
+            verdict,
+        ]
     )
 
 

@@ -36,11 +36,13 @@ def as_usage_error(exc: BaseException) -> UsageError:
     """The ``UsageError`` a magic raises for ``exc`` (click parse errors, core errors)."""
     import click
 
-    from ..cli.main import CoreFailure
+    from ..cli.common import CoreFailure, Interrupted
 
     sep = " "  # click wraps its own sentences; the core's extra lines are list items
     if isinstance(exc, (CoreFailure, CwsError)):
         message, sep = core_message(exc.error if isinstance(exc, CoreFailure) else exc), "; "
+    elif isinstance(exc, Interrupted):
+        message = f"interrupted: {exc.message}"
     elif isinstance(exc, click.UsageError):
         message = exc.format_message()
         if exc.ctx is not None:

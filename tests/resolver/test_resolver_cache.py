@@ -24,7 +24,8 @@ def test_warm_resolution_makes_no_calls(aws_world, make_service):
     svc = make_service({"t": SEARCH})
     cold = svc.resolve("t", region="us-east-1")
     warm = svc.resolve("t", region="us-east-1")
-    assert cold.aws_calls == 1 and warm.aws_calls == 0
+    # cold: the own-build tier's two lookups (own images, images shared with us), then the search
+    assert cold.aws_calls == 3 and warm.aws_calls == 0
     assert warm.ami_id == cold.ami_id
 
 
@@ -42,7 +43,7 @@ def test_ttl_zero_disables_caching(aws_world, make_service):
     aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
     svc = make_service({"t": SEARCH}, cache_ttl=0)
     svc.resolve("t", region="us-east-1")
-    assert svc.resolve("t", region="us-east-1").aws_calls == 1
+    assert svc.resolve("t", region="us-east-1").aws_calls == 3  # own builds (2) + the search
 
 
 def test_deregistered_mapped_ami_is_evicted(aws_world, make_service):

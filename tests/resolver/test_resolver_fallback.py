@@ -87,7 +87,8 @@ def test_cross_region_searches_neighbours_in_parallel_and_never_recurses(aws_wor
     res = svc.resolve("lab", region="us-east-1")
     assert res.source_region == "us-west-1"
     assert set(regions_called) == {"us-east-1", *neighbours}  # the neighbours', never theirs
-    assert peak[0] == len(neighbours)  # every neighbour's search was in flight at once
+    # every neighbour's first tier (its two own-build lookups) was in flight at once
+    assert peak[0] == 2 * len(neighbours)
 
 
 def test_graceful_fallback_to_script(aws_world, make_service):
@@ -169,9 +170,13 @@ def test_ami_fallback_provisions_by_script_first(aws_world, make_service):
 
 
 def test_template_without_ami_config_is_script_provisioned(aws_world, make_service):
-    """A plain script template needs no AWS call at all."""
+    """A plain script template only looks for its own builds (in its region), then is scripted."""
     aws_world([])
     res = make_service({"s": "name: S\npackages: {system: [git]}"}).resolve("s", region="us-east-1")
     assert res.resolution_method.value == "script_fallback"
-    assert res.aws_calls == 0
+    assert res.aws_calls == 2  # own images and images shared with us; no other tier, no neighbour
+    assert [(a.tier.value, a.region) for a in res.fallback_chain] == [
+        ("own_build", "us-east-1"),
+        ("script_fallback", "us-east-1"),
+    ]
     assert "apt-get install" in res.user_data

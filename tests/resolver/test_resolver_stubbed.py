@@ -68,6 +68,16 @@ def stubbed(tmp_path):
         yield stubber, resolver, template
 
 
+def no_builds(stubber: Stubber, answer: dict | None = None, error: str | None = None) -> None:
+    """The own-build tier's two lookups (own images, images shared with us), made side by side:
+    answered alike, since either may reach the stub first."""
+    for _ in range(2):
+        if error:
+            stubber.add_client_error("describe_images", error, "You are not authorized.")
+        else:
+            stubber.add_response("describe_images", answer or {"Images": []})
+
+
 def test_deprecated_images_are_skipped(stubbed):
     """An image whose DeprecationTime has passed is never chosen, even when it is the newest."""
     stubber, resolver, template = stubbed
@@ -78,6 +88,7 @@ def test_deprecated_images_are_skipped(stubbed):
     future_deprecation = image(
         "ami-0ccccccccccccccc3", NOW - dt.timedelta(days=30), NOW + dt.timedelta(days=60)
     )
+    no_builds(stubber)
     stubber.add_response(
         "describe_images",
         {"Images": [newest_but_deprecated, older, future_deprecation]},
@@ -91,6 +102,7 @@ def test_deprecated_images_are_skipped(stubbed):
 def test_all_pages_of_results_are_read(stubbed):
     """DescribeImages is paginated: the newest image on the second page still wins."""
     stubber, resolver, template = stubbed
+    no_builds(stubber)
     stubber.add_response(
         "describe_images",
         {
@@ -110,10 +122,6 @@ def test_all_pages_of_results_are_read(stubbed):
 def test_access_denied_is_a_clear_failure(stubbed):
     """An IAM denial in the target region is an AwsUnavailable naming the region and the code."""
     stubber, resolver, template = stubbed
-    stubber.add_client_error(
-        "describe_images",
-        "UnauthorizedOperation",
-        "You are not authorized to perform this operation.",
-    )
+    no_builds(stubber, error="UnauthorizedOperation")
     with pytest.raises(AwsUnavailable, match="eu-west-1.*UnauthorizedOperation"):
         resolver.resolve(template, region="eu-west-1")

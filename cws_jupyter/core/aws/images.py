@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from ..cache import LookupCache
-from ..errors import AwsUnavailable, BadInput
+from ..errors import BadInput
+from .errors import aws_error
 from .session import AwsAccess
 
 MISSING_IDS_RE = re.compile(r"ami-[0-9a-f]+")
@@ -28,6 +31,7 @@ class AMIInfo(BaseModel):
     creation_date: str = ""
     region: str
     root_volume_gb: int | None = None
+    root_device_name: str | None = None
     state: str = "available"
     public: bool | None = None
     tags: dict[str, str] = Field(default_factory=dict)
@@ -57,6 +61,7 @@ class AMIInfo(BaseModel):
             creation_date=image.get("CreationDate", ""),
             region=region,
             root_volume_gb=sizes[0] if sizes else None,
+            root_device_name=image.get("RootDeviceName"),
             state=image.get("State", "available"),
             public=image.get("Public"),
             tags={t["Key"]: t["Value"] for t in image.get("Tags", [])},
@@ -68,14 +73,29 @@ class AMIInfo(BaseModel):
 class ImageCatalog:
     """EC2/SSM reads for the resolver, each cached per (account view, region, query)."""
 
-    def __init__(self, access: AwsAccess, cache: LookupCache, ttl: float, namespace: str) -> None:
+    def __init__(
+        self,
+        access: AwsAccess,
+        cache: LookupCache,
+        ttl: float,
+        namespace: str,
+        generation: Callable[[], int] = lambda: 0,
+    ) -> None:
+        """Lookups through ``access``, cached in ``cache`` for ``ttl`` seconds.
+
+        ``generation()`` is a counter every process bumps when it changes images (build, copy,
+        delete): it is part of each cache key, so no process answers from a lookup made before.
+        """
         self.access = access
         self.cache = cache
         self.ttl = ttl
         self.namespace = namespace
+        self.generation = generation
+        self._fan_out: ThreadPoolExecutor | None = None
 
     def _key(self, region: str, op: str, params: Any) -> str:
-        return f"{self.namespace}|{region}|{op}|{json.dumps(params, sort_keys=True)}"
+        generation = self.generation()
+        return f"{self.namespace}|g{generation}|{region}|{op}|{json.dumps(params, sort_keys=True)}"
 
     def _cached(self, region: str, op: str, params: Any, fetch: Any) -> Any:
         key = self._key(region, op, params)
@@ -144,6 +164,70 @@ class ImageCatalog:
         except Exception as exc:
             raise _wrap(exc, region) from None
 
+    def own_builds(self, region: str) -> list[AMIInfo]:
+        """Images built by cws-jupyter that this account may launch in ``region``: its own (found
+        by their ``cws:template`` tag) and images shared with it (tags are private to the owner,
+        so those are recognised by the marker in their description). Two lookups, made at once,
+        cached per region for every template."""
+        from ..images.tags import TEMPLATE, build_of
+
+        own_params = {
+            "owners": ["self"],
+            "filters": {"tag-key": [TEMPLATE], "state": ["available"]},
+        }
+        shared_params = {"executable_users": ["self"], "filters": {"state": ["available"]}}
+        keys = [
+            self._key(region, "images-own", own_params),
+            self._key(region, "images-shared", shared_params),
+        ]
+        cached = [self.cache.get(k) for k in keys]
+        missing = [i for i, v in enumerate(cached) if v is None]
+        if missing:
+            fetch = [
+                lambda: self._describe(region, own_params),
+                lambda: self._describe(region, shared_params),
+            ]
+            if len(missing) == 1:
+                cached[missing[0]] = fetch[missing[0]]()
+            else:
+                futures = [self.fan_out.submit(fetch[i]) for i in missing]
+                for i, future in zip(missing, futures, strict=True):
+                    cached[i] = future.result()
+            if self.ttl > 0:
+                for i in missing:
+                    self.cache.set(keys[i], cached[i], self.ttl)
+        found: dict[str, AMIInfo] = {}
+        for raw in (*cached[0], *cached[1]):
+            info = AMIInfo.from_ec2(raw, region)
+            if build_of(info.tags, info.description) is not None:
+                found.setdefault(info.ami_id, info)
+        return list(found.values())
+
+    @property
+    def fan_out(self) -> ThreadPoolExecutor:
+        """A few threads for lookups made side by side (never the resolver's region pool)."""
+        if self._fan_out is None:
+            self._fan_out = ThreadPoolExecutor(max_workers=8, thread_name_prefix="cws-lookup")
+        return self._fan_out
+
+    def _describe(self, region: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """``DescribeImages`` with owners or executable users, and filters (paginated)."""
+        ec2 = self.access.client("ec2", region)
+        request: dict[str, Any] = {
+            "Filters": [{"Name": k, "Values": v} for k, v in params.get("filters", {}).items()]
+        }
+        if params.get("owners"):
+            request["Owners"] = params["owners"]
+        if params.get("executable_users"):
+            request["ExecutableUsers"] = params["executable_users"]
+        try:
+            images: list[dict[str, Any]] = []
+            for page in ec2.get_paginator("describe_images").paginate(**request):
+                images += page.get("Images", [])
+            return images
+        except Exception as exc:
+            raise _wrap(exc, region) from None
+
     # -- SSM ----------------------------------------------------------------------
     def ssm_values(self, region: str, names: list[str]) -> dict[str, str]:
         """Values of SSM parameters that exist in ``region`` (absent names are left out)."""
@@ -165,44 +249,26 @@ class ImageCatalog:
 
     def caller_account(self) -> str | None:
         """The account id of the credentials in use (one STS call, then cached); None if unknown."""
-        return self._cached("global", "caller-account", None, self._whoami)
+        return self.caller_identity().get("Account") or None
 
-    def _whoami(self) -> str | None:
+    def caller_identity(self) -> dict[str, str]:
+        """``Account`` and ``Arn`` of the credentials in use (cached); empty when STS cannot tell."""
+        return self._cached("global", "caller-identity", None, self._whoami) or {}
+
+    def _whoami(self) -> dict[str, str]:
         try:
-            return self.access.client(
+            reply = self.access.client(
                 "sts", self.access.session.region_name or "us-east-1"
-            ).get_caller_identity()["Account"]
+            ).get_caller_identity()
         except Exception:  # no STS access is no reason to fail a resolution
-            return None
+            return {}
+        return {"Account": reply.get("Account", ""), "Arn": reply.get("Arn", "")}
 
     def forget(self, ami_id: str) -> int:
         """Evict every cached lookup that mentions an image found to be gone."""
         return self.cache.evict_image(ami_id)
 
 
-def _wrap(exc: Exception, region: str) -> Exception:
-    """Map botocore failures onto the core's error family, with a hint."""
-    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
-
-    if isinstance(exc, ClientError):
-        code = exc.response["Error"]["Code"]
-        message = exc.response["Error"].get("Message", "")
-        if code in (
-            "AuthFailure",
-            "UnauthorizedOperation",
-            "AccessDenied",
-            "AccessDeniedException",
-        ):
-            return AwsUnavailable(f"AWS refused the request in {region} ({code}): {message}")
-        if code in ("OptInRequired", "InvalidClientTokenId"):
-            return AwsUnavailable(
-                f"region {region} is not enabled for this account ({code}): {message}"
-            )
-        return AwsUnavailable(f"AWS error in {region} ({code}): {message}")
-    if isinstance(exc, NoCredentialsError):
-        from .session import NO_CREDENTIALS_HELP
-
-        return AwsUnavailable(NO_CREDENTIALS_HELP)
-    if isinstance(exc, EndpointConnectionError):
-        return AwsUnavailable(f"cannot reach AWS in {region}: {exc}")
-    return exc
+def _wrap(exc: Exception, region: str) -> BaseException:
+    """Map botocore failures onto the core's error family (see ``aws.errors``)."""
+    return aws_error(exc, region)

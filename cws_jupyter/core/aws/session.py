@@ -30,12 +30,15 @@ class AwsAccess:
         endpoint_url: str | None = None,
         label: str = "aws",
         max_pool_connections: int = 32,
+        poll_seconds: float = 10.0,
     ) -> None:
         from botocore.config import Config
 
         self.session = session
         self.endpoint_url = endpoint_url
         self.label = label
+        #: Seconds between polls while waiting for a long operation (an image, an instance).
+        self.poll_seconds = poll_seconds
         self.config = Config(
             retries={"mode": "adaptive", "max_attempts": 5},
             max_pool_connections=max_pool_connections,
@@ -59,7 +62,7 @@ class AwsAccess:
 
             info = ensure_running(settings.state_dir)
             session = boto3.Session(region_name=settings.region, **SANDBOX_CREDENTIALS)
-            return cls(session, endpoint_url=info.endpoint_url, label="sandbox")
+            return cls(session, endpoint_url=info.endpoint_url, label="sandbox", poll_seconds=0.1)
         try:
             session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
         except Exception as exc:  # botocore.exceptions.ProfileNotFound and friends
@@ -102,3 +105,8 @@ class AwsAccess:
     def on_call(self, listener: Callable[[str, str], None]) -> None:
         """Be told of every API call (operation name, region); used by benchmarks and tests."""
         self._listeners.append(listener)
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True when this is the simulated account (some AWS features are missing there)."""
+        return self.label == "sandbox"

@@ -89,7 +89,11 @@ def _unavailable(exc: Exception, cache_dir: pathlib.Path, endpoint: str | None) 
             reason = (
                 f"access denied; the credentials need pricing:GetProducts ({error.get('Message')})"
             )
-        elif code in NO_PRICING_API or status == 404 or "<html" in str(error.get("Message", "")).lower():
+        elif (
+            code in NO_PRICING_API
+            or status == 404
+            or "<html" in str(error.get("Message", "")).lower()
+        ):
             reason = (
                 f"the endpoint {endpoint} does not offer the Pricing API (the sandbox has none)"
             )

@@ -7,12 +7,14 @@ from enum import Enum
 from pydantic import BaseModel, Field
 
 from ..aws.images import AMIInfo
+from ..images.models import StoredImageCosts
 
 
 class ResolutionMethod(str, Enum):
     """How the answer was found."""
 
     DIRECT_MAPPING = "direct_mapping"
+    OWN_BUILD = "own_build"
     SSM_PARAMETER = "ssm_parameter"
     DYNAMIC_SEARCH = "dynamic_search"
     MARKETPLACE = "marketplace"
@@ -79,6 +81,12 @@ class CostComparison(BaseModel):
         None, description="Launches a month at which the AMI's storage pays for itself"
     )
     recommendation: str
+    stored_images: StoredImageCosts | None = Field(
+        None,
+        description="The template's stored builds and copies and what they cost (`ami costs`; "
+        "null when not asked for)",
+    )
+    notes: list[str] = Field(default_factory=list)
 
 
 class Resolution(BaseModel):

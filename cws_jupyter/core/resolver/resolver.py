@@ -9,16 +9,16 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
 from ..aws.images import AMIInfo
-from ..errors import BadInput, ResolutionFailed
+from ..errors import BadInput, NotFound, ResolutionFailed
 from ..templates.fields import FallbackStrategy, Strategy
 from ..templates.loader import LoadedTemplate
-from ..templates.models import TRUSTED_OWNERS, Template
+from ..templates.models import TRUSTED_OWNERS, AMIConfig, Template
 from ..templates.userdata import BOOT_SECONDS, render_ami_user_data, render_user_data, setup_seconds
 from .costs import compare_costs
 from .instances import architecture_of, candidate_architectures, instance_type_for
 from .models import Provisioning, Resolution, ResolutionMethod, TierAttempt, TierOutcome
 from .selection import safety_warnings
-from .tiers import TierContext, TierResult, run_tiers
+from .tiers import TierContext, TierResult, own_build, run_tiers
 
 if TYPE_CHECKING:
     from ..aws.images import ImageCatalog
@@ -73,14 +73,14 @@ class Resolver:
 
         config = template.ami_config
         if config is None:
-            chain.append(
-                TierAttempt(
-                    tier=ResolutionMethod.DIRECT_MAPPING,
-                    region=region,
-                    outcome=TierOutcome.SKIPPED,
-                    reason="template has no ami_config",
-                )
+            # No AMI sources configured: only the template's own builds (in this region) count.
+            ctx = TierContext(
+                template, AMIConfig(), archs, self.catalog, dt.datetime.now(dt.timezone.utc)
             )
+            for result in run_tiers(ctx, region, strict_errors=False, tiers=(own_build,)):
+                chain.append(result.attempt)
+                warnings += result.warnings
+                hit = hit or (result if result.image else None)
         else:
             ctx = TierContext(
                 template, config, archs, self.catalog, dt.datetime.now(dt.timezone.utc)
@@ -98,6 +98,42 @@ class Resolver:
 
         resolution = self._decide(
             template, region, chosen_strategy, archs, hit, source_region, chain, warnings
+        )
+        resolution.aws_calls = self.catalog.access.calls - calls_before
+        resolution.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        return resolution
+
+    def resolve_pinned(self, loaded: LoadedTemplate, region: str, ami_id: str) -> Resolution:
+        """The answer for an image the caller names (``cws launch --ami``): checked to exist
+        and be usable here, then costed and provisioned like any other answer."""
+        from .selection import usable
+
+        started, calls_before = time.perf_counter(), self.catalog.access.calls
+        region = self._region(region)
+        images = self.catalog.by_ids(region, [ami_id])
+        if not images:
+            raise NotFound(f"{ami_id} does not exist in {region}", field="ami")
+        image = images[0]
+        problem = usable(image, dt.datetime.now(dt.timezone.utc))
+        if problem:
+            raise BadInput(f"cannot launch from {problem}", field="ami")
+        attempt = TierAttempt(
+            tier=ResolutionMethod.DIRECT_MAPPING,
+            region=region,
+            outcome=TierOutcome.HIT,
+            reason=f"{ami_id} named by the caller",
+            ami_id=ami_id,
+        )
+        hit = TierResult(attempt=attempt, image=image)
+        resolution = self._decide(
+            loaded.template,
+            region,
+            Strategy.AMI_PREFERRED,
+            [image.architecture],
+            hit,
+            None,
+            [attempt],
+            list(loaded.warnings),
         )
         resolution.aws_calls = self.catalog.access.calls - calls_before
         resolution.duration_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -315,9 +351,13 @@ class Resolver:
         config = template.ami_config
         if config is not None and config.image_includes_packages is not None:
             return config.image_includes_packages
+        from ..images.tags import build_of
+
+        built = build_of(image.tags, image.description)
         return (
             template.is_ami_only
             or image.tags.get("Template") == template.slug
+            or (built is not None and built[0] == template.slug)
             or not template.has_provisioning
         )
 

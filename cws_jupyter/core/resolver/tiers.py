@@ -23,6 +23,12 @@ class TierContext:
     archs: list[str]
     catalog: ImageCatalog
     now: dt.datetime
+    build_hash: str = ""
+
+    def __post_init__(self) -> None:
+        from ..images.tags import template_hash
+
+        self.build_hash = self.build_hash or template_hash(self.template)
 
 
 @dataclass
@@ -84,6 +90,48 @@ def direct_mapping(ctx: TierContext, region: str) -> TierResult:
         )
     reasons = [w.split(" (")[0] for w in warnings] + rejected
     return _result(method, region, TierOutcome.MISS, "; ".join(reasons), warnings=warnings)
+
+
+def own_build(ctx: TierContext, region: str) -> TierResult:
+    """Images built for this template (``cws ami create``) in this account or shared with it.
+
+    The newest wins; a build from an earlier version of the template is skipped, with a warning.
+    """
+    from ..images.tags import build_of
+
+    method = ResolutionMethod.OWN_BUILD
+    slug = ctx.template.slug
+    builds, stale = [], []
+    for image in ctx.catalog.own_builds(region):
+        built = build_of(image.tags, image.description)
+        if built is None or built[0] != slug:
+            continue
+        if built[1] and built[1] != ctx.build_hash:
+            stale.append(image)
+        else:
+            builds.append(image)
+    warnings = [
+        f"{image.ami_id} ({image.name}, {region}) was built from an earlier version of template "
+        f"'{slug}': the template changed since the build, so it is skipped; rebuild with "
+        f"`cws ami create {slug} <instance-id>`"
+        for image in stale
+    ]
+    image, rejected = pick_newest(builds, ctx.archs, ctx.now)
+    if image:
+        mine = image.owner_id == ctx.catalog.caller_account()
+        whose = "this account's" if mine else f"shared by {image.owner_id}"
+        return _result(
+            method,
+            region,
+            TierOutcome.HIT,
+            f"newest of {len(builds)} build(s) ({whose})",
+            image,
+            warnings=warnings,
+            owned_by_caller=mine,
+        )
+    reasons = rejected + [f"{i.ami_id} is a build of an earlier template version" for i in stale]
+    why = "; ".join(reasons) or f"no build of '{slug}' in this account or shared with it"
+    return _result(method, region, TierOutcome.MISS, why, warnings=warnings)
 
 
 def ssm_parameter(ctx: TierContext, region: str) -> TierResult:
@@ -184,13 +232,25 @@ def marketplace(ctx: TierContext, region: str) -> TierResult:
     )
 
 
-IN_REGION_TIERS: tuple[Tier, ...] = (direct_mapping, ssm_parameter, dynamic_search, marketplace)
+IN_REGION_TIERS: tuple[Tier, ...] = (
+    direct_mapping,
+    own_build,
+    ssm_parameter,
+    dynamic_search,
+    marketplace,
+)
 
 
-def run_tiers(ctx: TierContext, region: str, *, strict_errors: bool) -> list[TierResult]:
+def run_tiers(
+    ctx: TierContext,
+    region: str,
+    *,
+    strict_errors: bool,
+    tiers: tuple[Tier, ...] = IN_REGION_TIERS,
+) -> list[TierResult]:
     """Run the in-region tiers in order until one hits; AWS failures raise when ``strict_errors``."""
     results: list[TierResult] = []
-    for tier in IN_REGION_TIERS:
+    for tier in tiers:
         started = time.perf_counter()
         try:
             result = tier(ctx, region)

@@ -80,15 +80,26 @@ class SandboxApp:
                 return _json(start_response, "405 Method Not Allowed", {"error": "POST to reset"})
             images = self.reset()
             return _json(start_response, "200 OK", {"reset": True, "images": images})
+        action = _action_of(environ)
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured.update(status=status, headers=headers)
+            return lambda data: None  # moto's apps return their body; they never write()
+
         with self.lock.reading():
             # Materialise the body while holding the lock, so a reset cannot interleave.
-            result = self.moto_app(environ, start_response)
+            result = self.moto_app(environ, capture)
             try:
-                return list(result)
+                body = list(result)
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
+        if str(captured.get("status", "")).startswith("500"):
+            return _unsupported(start_response, action, json_protocol=_json_protocol(environ))
+        start_response(captured["status"], captured["headers"])
+        return body
 
 
 def _json(start_response: Callable[..., Any], status: str, body: dict[str, Any]) -> list[bytes]:
@@ -96,4 +107,61 @@ def _json(start_response: Callable[..., Any], status: str, body: dict[str, Any])
     data = json.dumps(body).encode("utf-8")
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
     start_response(status, headers)
+    return [data]
+
+
+def _action_of(environ: dict[str, Any]) -> str:
+    """The AWS action a request asks for (JSON protocol target, or the query's ``Action``)."""
+    import io
+    from urllib.parse import parse_qs
+
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target:
+        return str(target).rsplit(".", 1)[-1]
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    if "Action" in query:
+        return query["Action"][0]
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if not length:
+        return "this action"
+    raw = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(raw)  # moto reads it again
+    form = parse_qs(raw.decode("utf-8", errors="replace"))
+    return form.get("Action", ["this action"])[0]
+
+
+def _json_protocol(environ: dict[str, Any]) -> bool:
+    """Is this a JSON-protocol request (SSM, STS's JSON cousins) rather than EC2's query protocol?"""
+    return bool(environ.get("HTTP_X_AMZ_TARGET"))
+
+
+def _unsupported(
+    start_response: Callable[..., Any], action: str, *, json_protocol: bool
+) -> list[bytes]:
+    """An AWS-shaped 400 ``UnsupportedOperation`` for an action moto cannot simulate.
+
+    moto answers those with an HTML 500, which botocore cannot parse and retries; a real AWS
+    error lets the client say clearly that the sandbox lacks the feature.
+    """
+    from xml.sax.saxutils import escape
+
+    message = (
+        f"The sandbox does not simulate {action} (moto lacks it); it works on a real AWS account"
+    )
+    if json_protocol:
+        data = json.dumps({"__type": "UnsupportedOperation", "message": message}).encode()
+        content_type = "application/x-amz-json-1.1"
+    else:
+        data = (
+            '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error>'
+            f"<Code>UnsupportedOperation</Code><Message>{escape(message)}</Message>"
+            "</Error></Errors><RequestID>cws-sandbox</RequestID></Response>"
+        ).encode()
+        content_type = "text/xml"
+    start_response(
+        "400 Bad Request", [("Content-Type", content_type), ("Content-Length", str(len(data)))]
+    )
     return [data]
