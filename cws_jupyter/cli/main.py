@@ -14,8 +14,9 @@ import click
 
 from . import render
 from .ami import ami
-from .common import CliState, core_errors, emit, json_option
+from .common import CliState, ProgressView, core_errors, emit, json_option
 from .instances import instance_commands
+from .migrate import migrate
 
 #: `%cws` shorthands: a top-level word standing for a verb of a group (not offered by `cws`).
 SHORTHANDS = {
@@ -210,6 +211,7 @@ def sandbox_reset(state: CliState, as_json: bool) -> Any:
 
 
 cli.add_command(ami)
+cli.add_command(migrate)
 for _command in instance_commands:
     cli.add_command(_command)
 
@@ -220,15 +222,22 @@ def run(
     *,
     render_output: bool = False,
     make_service: Callable[[dict[str, Any]], Any] | None = None,
+    progress_view: ProgressView | None = None,
 ) -> Any:
     """Run a verb in-process (the `%cws` magics): returns the result object; click errors propagate.
 
     The group's options (``--sandbox``, ``--profile``) reach the service: ``make_service``
     builds it from them, or, given only ``service``, a copy of it with those settings changed.
+    ``progress_view`` shows long operations' progress (a notebook passes a widget bar).
     """
     if make_service is None and service is not None:
         make_service = _overriding(service)
-    state = CliState(render=render_output, make_service=make_service, shorthands=True)
+    state = CliState(
+        render=render_output,
+        make_service=make_service,
+        shorthands=True,
+        progress_view=progress_view,
+    )
     return cli.main(args=args, prog_name="%cws", obj=state, standalone_mode=False)
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .images.manager import ImageManager
     from .instances.manager import InstanceManager
     from .jobs import JobBook
+    from .migration.manager import MigrationManager
     from .pricing import PriceBook, RefreshReport
     from .regions import RegionFallback, RegionMap
     from .resolver.availability import AvailabilityMatrix
@@ -209,6 +210,13 @@ class CwsService:
             ),
         )
         return InstanceManager(context)
+
+    @part
+    def migration(self) -> MigrationManager:
+        """Migration tools: analyze templates, write ami_config, migrate workstations, test all."""
+        from .migration.manager import MigrationManager
+
+        return MigrationManager(self)
 
     @property
     def namespace(self) -> str:
