@@ -27,6 +27,9 @@ def region_option(func: Any) -> Any:
 @click.option("--description", default=None, help="Image description.")
 @click.option("--no-reboot", is_flag=True, help="Do not stop the instance while imaging it.")
 @click.option("--tag", "tags", multiple=True, metavar="K=V", help="Extra tag (repeatable).")
+@click.option(
+    "--copy-to", "copy_to", multiple=True, metavar="REGION", help="Copy the new image there too."
+)
 @region_option
 @json_option
 @click.pass_obj
@@ -39,6 +42,7 @@ def ami_create(
     description: str | None,
     no_reboot: bool,
     tags: tuple[str, ...],
+    copy_to: tuple[str, ...],
     region: str | None,
     as_json: bool,
 ) -> Any:
@@ -56,6 +60,7 @@ def ami_create(
         description=description,
         no_reboot=no_reboot,
         tags=list(tags),
+        copy_to=list(copy_to),
     )
     build, job = images.start_create(plan)
     with progress(f"building {build.ami_id} in {build.region}") as report:

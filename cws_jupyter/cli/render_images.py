@@ -56,6 +56,10 @@ def render_build(console: Console, build: Any) -> None:
     )
     if build.seconds is not None:
         console.print(f"  took {build.seconds:.1f} s")
+    for row in build.copies:
+        console.print(
+            f"  copy to {_e(row.region)}: {_styled(row.status)} {_e(row.ami_id or '')} {_e(row.message)}"
+        )
     console.print(
         f"  `cws ami resolve {_e(build.template)} --region {_e(build.region)}` now finds it "
         "(method own_build)"

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ from .store import StateStore
 
 log = logging.getLogger(__name__)
 WRITE_EVERY_S = 0.25
+#: Ended jobs kept per account view (the newest); older ones are forgotten.
+KEEP_JOBS = 500
 INTERNAL_ERROR = {
     "error": "internal_error",
     "message": "the job failed unexpectedly; the log of the process that ran it has the details",
@@ -144,7 +147,9 @@ class JobBook:
     def start(
         self, kind: str, *, total: int = 0, params: dict[str, Any] | None = None
     ) -> JobHandle:
-        """Record a new running job owned by this process."""
+        """Record a new running job owned by this process (the oldest ended ones past
+        ``KEEP_JOBS`` are forgotten)."""
+        namespace = self.namespace  # may ask STS: never inside the write transaction
         stamp = time.time()
         record = JobRecord(
             job_id=uuid.uuid4().hex,
@@ -163,13 +168,18 @@ class JobBook:
                 (
                     record.job_id,
                     kind,
-                    self.namespace,
+                    namespace,
                     record.status.value,
                     record.owner,
                     stamp,
                     stamp,
                     record.model_dump_json(),
                 ),
+            )
+            conn.execute(
+                "DELETE FROM jobs WHERE namespace = ? AND status != ? AND job_id NOT IN "
+                "(SELECT job_id FROM jobs WHERE namespace = ? ORDER BY created DESC LIMIT ?)",
+                (namespace, JobState.RUNNING.value, namespace, KEEP_JOBS),
             )
         return JobHandle(self, record)
 
@@ -279,6 +289,7 @@ class JobHandle:
         self.record = record
         self._last_write = 0.0
         self._last_step: str | None = None
+        self._lock = threading.Lock()
 
     @property
     def job_id(self) -> str:
@@ -287,10 +298,13 @@ class JobHandle:
 
     def __call__(self, event: Progress) -> None:
         """A progress ``Reporter``: recorded (at most every 0.25 s, and at every new step)."""
-        progress = JobProgress(
-            done=event.done, total=event.total, step=event.step, message=event.message
-        )
-        self.record.progress = progress
+        with self._lock:  # reporters run in worker threads; within a step, done never goes back
+            last = self.record.progress
+            done = max(last.done, event.done) if last.step == event.step else event.done
+            progress = JobProgress(
+                done=done, total=event.total, step=event.step, message=event.message
+            )
+            self.record.progress = progress
         stamp = time.monotonic()
         if (
             event.step != self._last_step

@@ -14,7 +14,7 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Int
 
 from ..traits import CwsTraits
-from .jobs import JobStore
+from .jobs import JobRunner
 
 if TYPE_CHECKING:
     from ..core.service import CwsService
@@ -42,12 +42,14 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
         help="Threads running blocking AWS calls for REST requests (the event loop never waits).",
     ).tag(config=True)
     job_workers = Int(
-        2, min=1, help="Threads running long jobs (POST ami/test) at the same time."
+        4,
+        min=1,
+        help="Threads running long jobs (availability checks, builds, copies, launches) at once.",
     ).tag(config=True)
     max_running_jobs = Int(
         32,
         min=1,
-        help="Jobs accepted at once (running or queued); beyond it, POST ami/test answers 429.",
+        help="Jobs accepted at once (running or queued); beyond it, job requests answer 429.",
     ).tag(config=True)
 
     def __init__(self, **kwargs: object) -> None:
@@ -100,9 +102,11 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
         return ThreadPoolExecutor(max_workers=self.job_workers, thread_name_prefix="cws-job")
 
     @cached_property
-    def jobs(self) -> JobStore:
-        """Running and recent jobs."""
-        return JobStore(self.job_executor, max_running=self.max_running_jobs)
+    def jobs(self) -> JobRunner:
+        """Runs long requests as jobs of the user's shared job book."""
+        return JobRunner(
+            self.job_executor, lambda: self.service.jobs, max_running=self.max_running_jobs
+        )
 
     async def run_blocking(self, work: Callable[[], T]) -> T:
         """Run ``work()`` in the request pool and await it without blocking the event loop."""

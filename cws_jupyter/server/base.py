@@ -15,6 +15,7 @@ from ..core.errors import BadInput, CwsError
 from . import NAMESPACE
 
 if TYPE_CHECKING:
+    from ..core.jobs import JobHandle
     from ..core.service import CwsService
     from .app import CwsExtensionApp
     from .routes import Route
@@ -64,6 +65,66 @@ class CwsHandler(APIHandler):
         """Run ``work(service)`` in the extension's pool: boto3 blocks, the event loop must not."""
         app = self.cws
         return await app.run_blocking(lambda: work(app.service))
+
+    # -- jobs ----------------------------------------------------------------------------------
+    def admit(self) -> None:
+        """Take a job slot, or answer 429 (with Retry-After) when the server is saturated."""
+        from .jobs import TooManyJobs
+
+        try:
+            self.cws.jobs.admit()
+        except TooManyJobs as exc:
+            raise web.HTTPError(429, str(exc)) from None
+
+    async def start_job(
+        self,
+        make_job: Callable[[CwsService], JobHandle],
+        work: Callable[[CwsService, JobHandle], Any],
+    ) -> JobHandle:
+        """Take a slot, record the job (off the loop), run ``work`` on the job threads.
+
+        ``work`` records the job's outcome (the core's managers do, through ``job.run``).
+        """
+        self.admit()
+        try:
+            job = await self.call(make_job)
+        except BaseException:
+            self.cws.jobs.release()
+            raise
+        service = self.cws.service
+        self.cws.jobs.run(job, lambda: work(service, job))
+        return job
+
+    def accepted(self, job_id: str, **extra: Any) -> None:
+        """202 with the job's id, status and URL (also in ``Location``), plus ``extra`` fields."""
+        url = url_path_join(self.api_url, "jobs", job_id)
+        self.set_header("Location", url)
+        self.reply({"job_id": job_id, "status": "running", "url": url, **extra}, status=202)
+
+    def number(self, name: str, default: int, low: int, high: int) -> int:
+        """An integer query argument within [low, high]; 400 naming it otherwise."""
+        value = self.query(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            number = low - 1
+        if not low <= number <= high:
+            raise BadInput(f"{name} must be a whole number from {low} to {high}", field=name)
+        return number
+
+    def flag(self, name: str) -> bool:
+        """A boolean query argument (true/1/yes; false/0/no); 400 naming it otherwise."""
+        value = self.query(name)
+        if value is None:
+            return False
+        lowered = value.lower()
+        if lowered in ("true", "1", "yes"):
+            return True
+        if lowered in ("false", "0", "no"):
+            return False
+        raise BadInput(f"{name} must be true or false, not {value!r}", field=name)
 
     def reply(self, body: Any, status: int = 200) -> None:
         """Finish with a JSON body: a pydantic model, or plain JSON data."""

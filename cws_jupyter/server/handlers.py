@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
 from ..core.errors import BadInput, NotFound
+from ..core.progress import Progress
 from .base import CwsHandler
-from .jobs import TooManyJobs
 
 if TYPE_CHECKING:
+    from ..core.jobs import JobHandle
     from ..core.service import CwsService
     from ..core.templates.loader import LoadedTemplate
     from .schemas import AmiTestRequest
@@ -37,9 +37,11 @@ class CostsHandler(CwsHandler):
 
     @web.authenticated
     async def get(self, template: str) -> None:
-        """Compare costs (no AWS calls)."""
+        """Compare costs (no AWS calls); ``stored=true`` adds the template's stored images."""
         args = self.args()
-        self.reply(await self.call(lambda svc: svc.costs(template, **args)))
+        args.pop("stored", None)
+        stored = self.flag("stored")
+        self.reply(await self.call(lambda svc: svc.costs(template, **args, stored=stored)))
 
 
 class FallbacksHandler(CwsHandler):
@@ -82,18 +84,23 @@ class AmiTestHandler(CwsHandler):
 
         request = parse_test_request(self.json_body())
         loaded, regions = await self.call(lambda svc: _plan_test(svc, request))
-        service, arch = self.cws.service, request.architecture
+        arch = request.architecture
+        params = {"template": loaded.template.slug, "regions": regions, "architecture": arch}
 
-        def work(progress: Any) -> Any:
-            return service.test_availability(loaded, regions, architecture=arch, progress=progress)
+        def work(svc: CwsService, job: JobHandle) -> Any:
+            def progress(done: int, total: int) -> None:
+                job(Progress(step="check", message="regions checked", done=done, total=total))
 
-        try:
-            job = self.cws.jobs.submit("ami_test", len(regions), work)
-        except TooManyJobs as exc:
-            raise web.HTTPError(429, str(exc)) from None
-        url = url_path_join(self.api_url, "jobs", job.job_id)
-        self.set_header("Location", url)
-        self.reply({"job_id": job.job_id, "status": "running", "url": url}, status=202)
+            return job.run(
+                lambda: svc.test_availability(
+                    loaded, regions, architecture=arch, progress=progress
+                )
+            )
+
+        job = await self.start_job(
+            lambda svc: svc.jobs.start("ami_test", total=len(regions), params=params), work
+        )
+        self.accepted(job.job_id)
 
 
 def _plan_test(svc: CwsService, request: AmiTestRequest) -> tuple[LoadedTemplate, list[str]]:
@@ -114,18 +121,22 @@ def _plan_test(svc: CwsService, request: AmiTestRequest) -> tuple[LoadedTemplate
 
 
 class JobHandler(CwsHandler):
-    """``GET jobs/{job_id}``: a job's status, progress and outcome."""
+    """``GET jobs/{job_id}``: a job's status, progress and outcome (from any front door)."""
 
     @web.authenticated
     async def get(self, job_id: str) -> None:
         """The job, or 404 when the id is unknown (or long forgotten)."""
-        job = self.cws.jobs.get(job_id)
-        if job is None:
-            raise NotFound(
-                f"no job with id '{job_id}' (jobs live in memory while the server runs)",
-                field="job_id",
-            )
-        self.reply(job.snapshot())
+        self.reply(await self.call(lambda svc: svc.jobs.require(job_id)))
+
+
+class JobsHandler(CwsHandler):
+    """``GET jobs``: recent jobs started from any front door (CLI, notebook, this server)."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Newest first; jobs whose process died are cleaned up first."""
+        limit = self.number("limit", 20, 1, 500)
+        self.reply(await self.call(lambda svc: svc.jobs.overview(limit)))
 
 
 class TemplateValidateHandler(CwsHandler):

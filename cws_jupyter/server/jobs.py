@@ -1,124 +1,81 @@
-"""Long requests as jobs: a thread-safe record of progress and outcome, and the store of them."""
+"""Long requests run as jobs: recorded in the user's shared state store (so `cws ami status`, a
+notebook and the REST API all see them), run on the server's job threads, capped in number."""
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.errors import CwsError
+if TYPE_CHECKING:
+    from ..core.jobs import JobBook, JobHandle
 
 log = logging.getLogger(__name__)
-#: What a job runs: called with a ``progress(done, total)`` callback, returns the result.
-Work = Callable[[Callable[[int, int], None]], Any]
-
-INTERNAL_ERROR = {
-    "error": "internal_error",
-    "message": "the job failed unexpectedly; the Jupyter server log has the details",
-}
 
 
 class TooManyJobs(Exception):
-    """More jobs are running than the server accepts at once."""
+    """More jobs are running in this server than it accepts at once."""
 
 
-class Job:
-    """One long-running request; updated from worker threads, read from the event loop."""
+class JobRunner:
+    """Runs jobs of the shared job book on an executor; at most ``max_running`` at once here."""
 
-    def __init__(self, kind: str, total: int) -> None:
-        """A running job of ``kind`` expecting ``total`` steps."""
-        self.job_id = uuid.uuid4().hex
-        self.kind = kind
-        self.created = time.time()
-        self._lock = threading.Lock()
-        self._status = "running"
-        self._done, self._total = 0, total
-        self._result: dict[str, Any] | None = None
-        self._error: dict[str, Any] | None = None
-        self._finished: float | None = None
-
-    @property
-    def running(self) -> bool:
-        """True until the job succeeds or fails."""
-        with self._lock:
-            return self._status == "running"
-
-    def progress(self, done: int, total: int) -> None:
-        """Record progress (called from worker threads)."""
-        with self._lock:
-            self._done, self._total = max(self._done, done), total
-
-    def run(self, work: Work) -> None:
-        """Run ``work(progress)`` to completion, recording its result or its error."""
-        try:
-            outcome = work(self.progress)
-            result = outcome.model_dump(mode="json") if hasattr(outcome, "model_dump") else outcome
-        except CwsError as exc:
-            self._end("failed", error=exc.to_dict())
-        except Exception:
-            log.exception("cws job %s (%s) failed", self.job_id, self.kind)
-            self._end("failed", error=dict(INTERNAL_ERROR))
-        else:
-            self._end("succeeded", result=result)
-
-    def _end(self, status: str, *, result: Any = None, error: dict[str, Any] | None = None) -> None:
-        with self._lock:
-            self._status, self._result, self._error = status, result, error
-            self._finished = time.time()
-            if status == "succeeded":
-                self._done = self._total
-
-    def snapshot(self) -> dict[str, Any]:
-        """The job as the API shows it."""
-        with self._lock:
-            return {
-                "job_id": self.job_id,
-                "kind": self.kind,
-                "status": self._status,
-                "progress": {"done": self._done, "total": self._total},
-                "result": self._result,
-                "error": self._error,
-                "created": self.created,
-                "finished": self._finished,
-            }
-
-
-class JobStore:
-    """Running and recent jobs; the oldest finished ones are forgotten past ``keep``."""
-
-    def __init__(self, executor: Executor, *, max_running: int = 32, keep: int = 200) -> None:
-        """Jobs run on ``executor``; at most ``max_running`` at once."""
+    def __init__(
+        self, executor: Executor, book: Callable[[], JobBook], *, max_running: int = 32
+    ) -> None:
+        """Jobs run on ``executor`` and are recorded in ``book()`` (the service's job book)."""
         self.executor = executor
+        self.book = book
         self.max_running = max_running
-        self.keep = keep
-        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._running = 0
         self._lock = threading.Lock()
 
-    def submit(self, kind: str, total: int, work: Work) -> Job:
-        """Start ``work`` as a new job; raises TooManyJobs when the server is saturated."""
-        job = Job(kind, total)
+    def admit(self) -> None:
+        """Take a slot for a new job, or refuse (429) when the server is saturated."""
         with self._lock:
-            if sum(j.running for j in self._jobs.values()) >= self.max_running:
+            if self._running >= self.max_running:
                 raise TooManyJobs(
                     f"the server is already running its limit of {self.max_running} job(s); "
                     "retry in a few seconds"
                 )
-            self._jobs[job.job_id] = job
-            self._forget_old()
-        self.executor.submit(job.run, work)
+            self._running += 1
+
+    def release(self) -> None:
+        """Give a slot back."""
+        with self._lock:
+            self._running -= 1
+
+    def start(
+        self, make_job: Callable[[], JobHandle], work: Callable[[JobHandle], Any]
+    ) -> JobHandle:
+        """Take a slot, make the job (``make_job``: a job-book record, in the caller's thread),
+        then run ``work(job)`` on the executor; ``work`` records the job's outcome."""
+        self.admit()
+        try:
+            job = make_job()
+        except BaseException:
+            self.release()
+            raise
+        self.run(job, lambda: work(job))
         return job
 
-    def get(self, job_id: str) -> Job | None:
-        """The job with this id, if the store still has it."""
-        with self._lock:
-            return self._jobs.get(job_id)
+    def run(self, job: JobHandle, work: Callable[[], Any]) -> None:
+        """Run ``work()`` for a job whose slot is already taken; the slot is given back after."""
+        self._run(job, work)
 
-    def _forget_old(self) -> None:
-        excess = len(self._jobs) - self.keep
-        for job_id in [j.job_id for j in self._jobs.values() if not j.running][: max(0, excess)]:
-            del self._jobs[job_id]
+    def _run(self, job: JobHandle, work: Callable[[], Any]) -> None:
+        def target() -> None:
+            try:
+                work()
+            except Exception:  # noqa: BLE001 - the job records it; the server goes on
+                log.debug("cws job %s ended with an error", job.job_id, exc_info=True)
+            finally:
+                self.release()
+
+        try:
+            self.executor.submit(target)
+        except BaseException:
+            self.release()
+            raise

@@ -26,8 +26,9 @@ ERROR_TEXT = {
     403: "Not authenticated (or, for browser requests, a missing XSRF token)",
     404: "Not found (unknown template, job or route)",
     409: "Cannot be done as asked: no AMI found and the strategy forbids script provisioning "
-    "(`details` holds the fallback chain), or not possible in this configuration "
-    "(e.g. the sandbox has no Pricing API)",
+    "(`details` holds the fallback chain); a conflict with the current state (a name in use, "
+    "an image another account owns, an instance in the wrong state); or not possible in this "
+    "configuration (e.g. the sandbox has no Pricing API or image deprecation)",
     429: "Too many jobs running; retry later",
     500: "Unexpected server error (details only in the server log)",
     503: "AWS (or the sandbox) cannot be reached, or no credentials are configured",
@@ -94,6 +95,8 @@ def _operation(route: Route, op: Operation) -> dict[str, Any]:
             }
         }
     responses = {str(op.status): ok}
+    for status, model, when in op.alternatives:
+        responses[str(status)] = {"description": when, "content": _json(model)}
     for status in sorted({*op.errors, *COMMON_ERRORS}):
         responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
     spec: dict[str, Any] = {

@@ -21,6 +21,7 @@ from .handlers import (
     FallbacksHandler,
     HealthHandler,
     JobHandler,
+    JobsHandler,
     NotFoundHandler,
     OpenApiHandler,
     PricesRefreshHandler,
@@ -33,10 +34,22 @@ from .handlers import (
     TemplateValidateHandler,
     VersionHandler,
 )
+from .handlers_images import (
+    AmiCopyHandler,
+    AmiCreateHandler,
+    AmiDeprecateHandler,
+    AmiHandler,
+    AmiListHandler,
+    AmiPublishHandler,
+    AmiShareHandler,
+)
+from .handlers_instances import InstanceActionHandler, InstancesHandler
 
 STRATEGIES = ("ami_preferred", "ami_required", "ami_fallback")
 ARCHITECTURES = ("x86_64", "arm64")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+#: Path segments narrower than "anything but a slash".
+SEGMENTS = {"ami_id": "ami-[^/]*"}
 
 
 @dataclass(frozen=True)
@@ -48,12 +61,15 @@ class Param:
     location: str = "query"
     enum: tuple[str, ...] = ()
     example: str | None = None
+    pattern: str | None = None
 
     def schema(self) -> dict[str, Any]:
         """The parameter's JSON Schema."""
         schema: dict[str, Any] = {"type": "string"}
         if self.enum:
             schema["enum"] = list(self.enum)
+        if self.pattern:
+            schema["pattern"] = self.pattern
         if self.location == "path":
             schema["minLength"] = 1
         return schema
@@ -71,6 +87,8 @@ class Operation:
     body: str | None = None
     errors: tuple[int, ...] = ()
     description: str = ""
+    #: Other success answers: (status, model, when).
+    alternatives: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,8 +100,11 @@ class Route:
     operations: dict[str, Operation] = field(default_factory=dict)
 
     def pattern(self) -> str:
-        """The tornado URL pattern, relative to the server's base_url."""
-        regex = _PLACEHOLDER.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.path)
+        """The tornado URL pattern, relative to the server's base_url (an ``ami_id`` segment
+        must start with ``ami-``, so ``ami/resolve`` stays an unknown route, not a bad id)."""
+        regex = _PLACEHOLDER.sub(
+            lambda m: f"(?P<{m.group(1)}>{SEGMENTS.get(m.group(1), '[^/]+')})", self.path
+        )
         return url_path_join(NAMESPACE, regex)
 
     def path_params(self) -> list[str]:
@@ -97,6 +118,21 @@ ARCH = Param(
 )
 TEMPLATE = Param("template", "Template slug or display name", location="path", example="python-ml")
 STRATEGY = Param("strategy", "Override the template's strategy", enum=STRATEGIES)
+BOOL = ("true", "false")
+AMI_ID = Param(
+    "ami_id",
+    "An image id",
+    location="path",
+    example="ami-0123456789abcdef0",
+    pattern="^ami-[0-9a-f]{8}([0-9a-f]{9})?$",
+)
+IMAGE_REGION = Param(
+    "region", "Region of the image; default: the server's configured region", example="eu-west-1"
+)
+JOB_202 = (
+    "Input is checked at once (400/404/409); the work then runs as a job: poll the `Location` "
+    "(GET jobs/{job_id}) until its status is no longer running."
+)
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -134,6 +170,21 @@ ROUTES: tuple[Route, ...] = (
         },
     ),
     Route(
+        "jobs",
+        JobsHandler,
+        {
+            "get": Operation(
+                "listJobs",
+                "Recent jobs started from any front door (CLI, notebook, this server)",
+                "JobListBody",
+                params=(Param("limit", "How many (1-500, default 20)"),),
+                errors=(400,),
+                description="Jobs whose process died are found first, marked abandoned and "
+                "cleaned up after (a half-made image is deregistered, its snapshots deleted).",
+            )
+        },
+    ),
+    Route(
         "jobs/{job_id}",
         JobHandler,
         {
@@ -154,8 +205,184 @@ ROUTES: tuple[Route, ...] = (
                 "amiCosts",
                 "AMI launch versus script provisioning: time and money",
                 "CostComparison",
-                params=(TEMPLATE, REGION, ARCH),
+                params=(
+                    TEMPLATE,
+                    REGION,
+                    ARCH,
+                    Param(
+                        "stored",
+                        "Also count the template's stored images in every region (AWS lookups)",
+                        enum=BOOL,
+                    ),
+                ),
                 errors=(400, 404),
+            )
+        },
+    ),
+    Route(
+        "ami/create",
+        AmiCreateHandler,
+        {
+            "post": Operation(
+                "createAmi",
+                "Build an AMI from a workstation (202: the image exists, pending)",
+                "CreateAccepted",
+                status=202,
+                body="AmiCreateRequest",
+                errors=(400, 404, 409, 429, 503),
+                description="Checks the template and the instance, calls CreateImage, and "
+                "answers the spec's `ami_id`, `creation_status` and `estimated_completion` with "
+                "a job that waits for the image, tags its snapshots, and copies it to "
+                "`multi_region`. A failure removes the image and its snapshots.",
+            )
+        },
+    ),
+    Route(
+        "ami",
+        AmiListHandler,
+        {
+            "get": Operation(
+                "listAmis",
+                "Images built by cws (and their copies) this account owns or may launch",
+                "ImageList",
+                params=(
+                    Param("template", "Only builds of this template"),
+                    IMAGE_REGION,
+                    Param("all_regions", "Every commercial region", enum=BOOL),
+                ),
+                errors=(400, 503),
+            )
+        },
+    ),
+    Route(
+        "ami/{ami_id}/share",
+        AmiShareHandler,
+        {
+            "post": Operation(
+                "shareAmi",
+                "Share an image with accounts, organizations, OUs (or everyone, explicitly)",
+                "ShareResult",
+                params=(AMI_ID,),
+                body="AmiShareRequest",
+                errors=(400, 404, 409, 503),
+                description="Account targets can also read the image's snapshots (to copy it). "
+                "'all' needs public and yes, and is refused when the account blocks public "
+                "images.",
+            )
+        },
+    ),
+    Route(
+        "ami/{ami_id}/copy",
+        AmiCopyHandler,
+        {
+            "post": Operation(
+                "copyAmi",
+                "Copy an image to regions, all at once (a job)",
+                "JobAccepted",
+                status=202,
+                params=(AMI_ID,),
+                body="AmiCopyRequest",
+                errors=(400, 404, 409, 429, 503),
+                description=JOB_202 + " Each region is a row of the result: copied, skipped "
+                "(it already holds a copy) or failed (and cleaned up).",
+            )
+        },
+    ),
+    Route(
+        "ami/{ami_id}/deprecate",
+        AmiDeprecateHandler,
+        {
+            "post": Operation(
+                "deprecateAmi",
+                "Deprecate an image from a date",
+                "DeprecateResult",
+                params=(AMI_ID,),
+                body="AmiDeprecateRequest",
+                errors=(400, 404, 409, 503),
+                description="409 `unsupported` on the sandbox (it does not simulate image "
+                "deprecation).",
+            )
+        },
+    ),
+    Route(
+        "ami/{ami_id}/publish",
+        AmiPublishHandler,
+        {
+            "post": Operation(
+                "publishAmi",
+                "Write the image id into an SSM parameter (templates name it with ssm_parameter)",
+                "PublishResult",
+                params=(AMI_ID,),
+                body="AmiPublishRequest",
+                errors=(400, 404, 409, 503),
+            )
+        },
+    ),
+    Route(
+        "ami/{ami_id}",
+        AmiHandler,
+        {
+            "get": Operation(
+                "getAmi",
+                "Everything about an image: owner, age, tags, shares, snapshots, copies, cost",
+                "ImageDetails",
+                params=(AMI_ID, IMAGE_REGION),
+                errors=(400, 404, 503),
+            ),
+            "delete": Operation(
+                "deleteAmi",
+                "Deregister an image of this account and delete its snapshots",
+                "DeleteResult",
+                params=(AMI_ID, IMAGE_REGION),
+                errors=(400, 404, 409, 503),
+                description="409 when another account owns the image.",
+            ),
+        },
+    ),
+    Route(
+        "instances",
+        InstancesHandler,
+        {
+            "get": Operation(
+                "listInstances",
+                "Workstations (launched from any front door), brought up to date with EC2",
+                "InstanceList",
+                params=(Param("all", "Terminated ones too", enum=BOOL),),
+                errors=(400, 503),
+            ),
+            "post": Operation(
+                "launchInstance",
+                "Launch a workstation from a template (a job; a dry run answers at once)",
+                "JobAccepted",
+                status=202,
+                body="LaunchRequest",
+                errors=(400, 404, 409, 429, 503),
+                description=JOB_202 + " With `dry_run`, the answer is the plan (image, type, "
+                "price, ports) with AWS's DryRun verdict on each call; nothing is made.",
+                alternatives=((200, "LaunchPlan", "dry_run: the plan and AWS's verdicts"),),
+            ),
+        },
+    ),
+    Route(
+        "instances/{name}/{action}",
+        InstanceActionHandler,
+        {
+            "post": Operation(
+                "instanceAction",
+                "Stop, start or terminate a workstation (a job)",
+                "JobAccepted",
+                status=202,
+                params=(
+                    Param("name", "The workstation's name", location="path", example="lab-1"),
+                    Param(
+                        "action",
+                        "stop, start, or terminate (also deletes its security group)",
+                        location="path",
+                        enum=("stop", "start", "terminate"),
+                    ),
+                ),
+                errors=(404, 409, 429),
+                description=JOB_202,
             )
         },
     ),

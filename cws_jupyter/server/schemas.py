@@ -10,6 +10,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, ValidationError
 
 from ..core.errors import BadInput
+from ..core.images.models import (
+    CopyResult,
+    DeleteResult,
+    DeprecateResult,
+    ImageBuild,
+    ImageDetails,
+    ImageList,
+    PublishResult,
+    ShareResult,
+)
+from ..core.instances.models import InstanceAction, InstanceList, LaunchPlan, LaunchResult
 from ..core.pricing import RefreshReport
 from ..core.regions.models import RegionFallback
 from ..core.resolver.availability import AvailabilityMatrix
@@ -65,26 +76,176 @@ class JobAccepted(BaseModel):
     url: str = Field(description="Absolute path of the job resource (also in the Location header)")
 
 
-class JobProgress(BaseModel):
+class CreateAccepted(JobAccepted):
+    """The 202 answer to ``POST ami/create`` (the spec's fields): the image exists, pending."""
+
+    ami_id: str
+    creation_status: Literal["pending"] = "pending"
+    estimated_completion: str | None = Field(
+        None, description="When the image should be available (UTC, ISO 8601; an estimate)"
+    )
+    region: str
+
+
+class JobProgressBody(BaseModel):
     """How far a job has got."""
 
     done: int = 0
     total: int = 0
+    step: str | None = None
+    message: str = ""
 
 
 class JobStatus(BaseModel):
-    """A job: running, succeeded (with its result) or failed (with an error body)."""
+    """A job (started from any front door): running, or how it ended, with its result or error."""
 
     job_id: str
-    kind: str = Field(description="What the job does, e.g. ami_test")
-    status: Literal["running", "succeeded", "failed"]
-    progress: JobProgress
-    result: AvailabilityMatrix | None = Field(
-        None, description="The availability matrix, once succeeded"
+    kind: str = Field(
+        description="ami_test, ami_create, ami_copy, launch, instance_stop|start|terminate, "
+        "migrate_instance, migrate_test_all"
+    )
+    status: Literal["running", "succeeded", "failed", "interrupted", "abandoned"]
+    progress: JobProgressBody
+    params: dict[str, Any] = Field(default_factory=dict, description="What was asked")
+    resources: dict[str, Any] = Field(
+        default_factory=dict, description="AWS resources made so far (for cleanup)"
+    )
+    result: (
+        AvailabilityMatrix | ImageBuild | CopyResult | LaunchResult | InstanceAction | None
+    ) = Field(
+        None,
+        description="Once succeeded: the availability matrix (ami_test), the build "
+        "(ami_create), the copy (ami_copy), the launch (launch), the action (instance_*)",
     )
     error: ErrorBody | None = Field(None, description="Why it failed, once failed")
     created: float = Field(description="Unix time the job was accepted")
+    updated: float | None = None
     finished: float | None = Field(None, description="Unix time the job ended")
+    owner: str = Field("", description="host:pid:start of the process running it")
+
+
+class JobListBody(BaseModel):
+    """Recent jobs of this account view, newest first, and abandoned ones just cleaned up."""
+
+    jobs: list[JobStatus]
+    recovered: list[str] = Field(default_factory=list)
+
+
+class AmiCreateRequest(BaseModel):
+    """Body of ``POST ami/create`` (the spec's AMICreationRequest, plus the template)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"template": "python-ml", "instance_id": "i-0123456789abcdef0"},
+                {"template": "teaching-lab", "instance_id": "lab-1", "multi_region": ["eu-west-1"]},
+            ]
+        },
+    )
+
+    template: str = Field(min_length=1, max_length=200, description="Template slug or name")
+    instance_id: str = Field(
+        min_length=1, max_length=100, description="Instance id, or a workstation's name"
+    )
+    name: str | None = Field(None, max_length=128, description="Image name")
+    description: str | None = Field(None, max_length=255)
+    no_reboot: StrictBool = False
+    region: str | None = Field(None, max_length=40)
+    tags: dict[str, str] = Field(default_factory=dict, max_length=40)
+    public: StrictBool = Field(
+        False,
+        description="Must stay false: make an image public afterwards with "
+        "POST ami/{ami_id}/share (targets ['all'], public and yes)",
+    )
+    multi_region: list[str] = Field(
+        default_factory=list, max_length=MAX_REGIONS, description="Copy the image there too"
+    )
+
+
+class AmiShareRequest(BaseModel):
+    """Body of ``POST ami/{ami_id}/share``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"targets": ["123456789012"], "region": "eu-west-1"}]},
+    )
+
+    targets: list[str] = Field(
+        min_length=1,
+        max_length=100,
+        description="Account ids, organization or OU ARNs, or 'all' (public)",
+    )
+    region: str | None = Field(None, max_length=40)
+    remove: StrictBool = Field(False, description="Stop sharing with the targets")
+    public: StrictBool = Field(False, description="Allow 'all'; needs yes too")
+    yes: StrictBool = Field(False, description="Confirm making the image public")
+
+
+class AmiCopyRequest(BaseModel):
+    """Body of ``POST ami/{ami_id}/copy``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"regions": ["eu-central-1", "us-east-1"], "source_region": "eu-west-1"}]
+        },
+    )
+
+    regions: list[str] = Field(min_length=1, max_length=MAX_REGIONS)
+    source_region: str | None = Field(None, max_length=40)
+    kms_keys: dict[str, str] = Field(default_factory=dict, description="region -> KMS key")
+    encrypt: StrictBool = False
+
+
+class AmiDeprecateRequest(BaseModel):
+    """Body of ``POST ami/{ami_id}/deprecate``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"at": "2027-06-30"}]})
+
+    at: str = Field(min_length=1, max_length=40, description="YYYY-MM-DD or an ISO time (UTC)")
+    region: str | None = Field(None, max_length=40)
+
+
+class AmiPublishRequest(BaseModel):
+    """Body of ``POST ami/{ami_id}/publish``."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"parameter": "/my-lab/ami/python-ml"}]}
+    )
+
+    parameter: str = Field(min_length=1, max_length=1011, description="SSM parameter name")
+    region: str | None = Field(None, max_length=40)
+
+
+class LaunchRequest(BaseModel):
+    """Body of ``POST instances``: launch a workstation from a template."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"template": "python-ml", "name": "lab-1", "region": "eu-west-1"},
+                {"template": "teaching-lab", "name": "class-a", "cidrs": ["203.0.113.7/32"]},
+            ]
+        },
+    )
+
+    template: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=63, description="The workstation's name")
+    region: str | None = Field(None, max_length=40)
+    instance_type: str | None = Field(None, max_length=40)
+    strategy: Literal["ami_preferred", "ami_required", "ami_fallback"] | None = None
+    ami: str | None = Field(None, max_length=21, description="Launch this image instead")
+    cidrs: list[str] = Field(
+        default_factory=list, max_length=20, description="Open the template's ports to these"
+    )
+    allow_any_ip: StrictBool = Field(False, description="Allow 0.0.0.0/0 in cidrs")
+    copy_image: StrictBool = Field(
+        True, alias="copy", description="Copy the image in from another region when needed"
+    )
+    key_name: str | None = Field(None, max_length=255)
+    dry_run: StrictBool = Field(False, description="Answer the plan and AWS's DryRun verdicts")
 
 
 class Version(BaseModel):
@@ -169,6 +330,22 @@ MODELS: dict[str, type[BaseModel]] = {
         PricesRefreshRequest,
         RefreshReport,
         SandboxStatus,
+        CreateAccepted,
+        JobListBody,
+        AmiCreateRequest,
+        AmiShareRequest,
+        AmiCopyRequest,
+        AmiDeprecateRequest,
+        AmiPublishRequest,
+        LaunchRequest,
+        ImageList,
+        ImageDetails,
+        ShareResult,
+        DeleteResult,
+        DeprecateResult,
+        PublishResult,
+        InstanceList,
+        LaunchPlan,
     )
 }
 

@@ -22,7 +22,8 @@ VERBS = ("get", "head", "post", "put", "patch", "delete")
 
 
 def concrete(path: str) -> str:
-    """A route path with every ``{param}`` filled in."""
+    """A route path with every ``{param}`` filled in (an image id where one is expected)."""
+    path = path.replace("{ami_id}", "ami-0123456789abcdef0")
     return re.sub(r"\{\w+\}", "python-ml", path)
 
 
@@ -65,7 +66,7 @@ def test_the_server_registers_exactly_the_route_table(
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.path)
-@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
 @pytest.mark.parametrize("headers", [NO_TOKEN, WRONG_TOKEN], ids=["none", "wrong"])
 async def test_every_route_refuses_requests_without_the_token(
     api: Any, route: Any, method: str, headers: dict[str, str]

@@ -165,7 +165,7 @@ async def test_version_and_health(api: Any) -> None:
 
 async def test_unknown_route_and_method_are_json(api: Any) -> None:
     """Tornado's own 404/405 under the API root are JSON error bodies too."""
-    for path in ("nothing/here", "ami", "ami/resolve", ""):
+    for path in ("nothing/here", "amis", "ami/resolve", ""):
         status, body, response = await api(path)
         assert status == 404, path
         assert response.headers["Content-Type"].startswith("application/json")

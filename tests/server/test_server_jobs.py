@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
-from cws_jupyter.server.jobs import Job, JobStore, TooManyJobs
+from cws_jupyter.core.jobs import JobBook, JobState
+from cws_jupyter.core.progress import Progress
+from cws_jupyter.core.store import StateStore
+from cws_jupyter.server.jobs import JobRunner, TooManyJobs
 
 pytestmark = pytest.mark.sandbox
 
@@ -25,7 +28,7 @@ async def test_ami_test_runs_as_a_job(api: Any, wait_job: Any, jp_base_url: str)
     job = await wait_job(accepted["url"])
     assert job["status"] == "succeeded", job
     assert job["kind"] == "ami_test" and job["error"] is None
-    assert job["progress"] == {"done": 3, "total": 3}
+    assert (job["progress"]["done"], job["progress"]["total"]) == (3, 3)
     rows = {row["region"]: row for row in job["result"]["regions"]}
     assert sorted(rows) == ["eu-central-1", "eu-west-1", "us-east-1"]
     assert rows["eu-central-1"]["available"] is True and rows["eu-west-1"]["available"] is False
@@ -112,33 +115,51 @@ async def test_a_failing_job_reports_its_error(api: Any, wait_job: Any, cws_app:
     assert "ZeroDivision" not in job["error"]["message"]
 
 
-def test_job_progress_is_thread_safe_and_bounded() -> None:
-    """Progress from many threads never goes back; the store caps running jobs, forgets old ones."""
-    job = Job("ami_test", 100)
-    threads = [threading.Thread(target=job.progress, args=(i, 100)) for i in range(1, 101)]
+def test_job_progress_is_thread_safe_and_the_runner_bounded(tmp_path: Any) -> None:
+    """Progress from many threads never goes back; the runner caps running jobs and gives the
+    slot back when a job ends; the shared book forgets the oldest ended jobs past its limit."""
+    book = JobBook(StateStore(tmp_path / "state.sqlite3"), lambda: "test")
+    job = book.start("ami_test", total=100)
+    events = [Progress(step="check", done=i, total=100) for i in range(1, 101)]
+    threads = [threading.Thread(target=job, args=(event,)) for event in events]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert job.snapshot()["progress"] == {"done": 100, "total": 100}
+    assert job.record.progress.done == 100
+    assert book.get(job.job_id).progress.done == 100  # the last write is the furthest
 
-    class Inline:
-        """An executor that runs nothing (jobs stay running)."""
+    class Parked:
+        """An executor that keeps what it is given until told to run it."""
 
-        def submit(self, *_: Any) -> None:
-            return None
+        def __init__(self) -> None:
+            self.waiting: list[Any] = []
 
-    store = JobStore(Inline(), max_running=2, keep=3)  # type: ignore[arg-type]
-    first = store.submit("t", 1, lambda p: None)
-    store.submit("t", 1, lambda p: None)
+        def submit(self, fn: Any) -> None:
+            self.waiting.append(fn)
+
+    executor = Parked()
+    runner = JobRunner(executor, lambda: book, max_running=2)  # type: ignore[arg-type]
+    first = runner.start(lambda: book.start("t"), lambda j: j.run(lambda: {"ok": True}))
+    runner.start(lambda: book.start("t"), lambda j: j.run(lambda: None))
     with pytest.raises(TooManyJobs):
-        store.submit("t", 1, lambda p: None)
-    first.run(lambda progress: {"ok": True})
-    assert first.snapshot()["status"] == "succeeded"
-    for _ in range(3):
-        job = store.submit("t", 1, lambda p: None)
-        job.run(lambda progress: None)
-    assert store.get(first.job_id) is None and store.get(job.job_id) is job
+        runner.start(lambda: book.start("t"), lambda j: j.run(lambda: None))
+    executor.waiting.pop(0)()  # the first job runs and ends: its slot is free again
+    assert book.get(first.job_id).status is JobState.SUCCEEDED
+    assert book.get(first.job_id).result == {"ok": True}
+    runner.start(lambda: book.start("t"), lambda j: j.run(lambda: None))
+
+    import cws_jupyter.core.jobs as jobs_module
+
+    keep, jobs_module.KEEP_JOBS = jobs_module.KEEP_JOBS, 3
+    try:
+        for _ in range(4):
+            book.start("t").succeed(None)
+        assert book.get(first.job_id) is None  # forgotten: ended, and older than the newest 3
+        running = [r for r in book.list(50) if r.status is JobState.RUNNING]
+        assert len(running) == 3  # running jobs are never forgotten
+    finally:
+        jobs_module.KEEP_JOBS = keep
 
 
 async def test_a_saturated_server_answers_429_with_retry_after(

@@ -44,6 +44,7 @@ class CreatePlan:
     tags: dict[str, str]
     volume_gb: int
     estimate_seconds: int
+    copy_to: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -57,9 +58,12 @@ def plan_create(
     description: str | None = None,
     no_reboot: bool = False,
     user_tags: list[str] | dict[str, str] | None = None,
+    copy_to: list[str] | None = None,
 ) -> CreatePlan:
-    """Check the request: the instance exists here and can be imaged, the name and tags are valid."""
+    """Check the request: the instance exists here and can be imaged, the name and tags are
+    valid, and the regions to copy the new image to (the spec's ``multi_region``) exist."""
     region = ctx.region(region)
+    targets = [r for r in dict.fromkeys(ctx.region(r) for r in copy_to or []) if r != region]
     if not INSTANCE_ID_RE.match(instance_id or ""):
         raise BadInput(
             f"{instance_id!r} is not an instance id (i-0123456789abcdef0) or a workstation name",
@@ -101,12 +105,14 @@ def plan_create(
         tags=tag_set,
         volume_gb=volume_gb,
         estimate_seconds=ctx.prices.copy_seconds(volume_gb),
+        copy_to=targets,
         params={
             "template": template.slug,
             "instance_id": instance_id,
             "region": region,
             "name": name,
             "no_reboot": no_reboot,
+            "copy_to": targets,
         },
     )
 

@@ -61,8 +61,10 @@ class ImageManager:
         description: str | None = None,
         no_reboot: bool = False,
         tags: list[str] | dict[str, str] | None = None,
+        copy_to: list[str] | None = None,
     ) -> CreatePlan:
-        """Check a build request (the instance may be an id or a workstation's name)."""
+        """Check a build request (the instance may be an id or a workstation's name); the new
+        image is copied on to ``copy_to`` regions once built."""
         loaded = self._template(template) if isinstance(template, str) else template
         if not instance.startswith("i-"):
             found = self._workstation(instance)
@@ -77,6 +79,7 @@ class ImageManager:
             description=description,
             no_reboot=no_reboot,
             user_tags=tags,
+            copy_to=copy_to,
         )
 
     def start_create(self, plan: CreatePlan) -> tuple[ImageBuild, JobHandle]:
@@ -94,12 +97,21 @@ class ImageManager:
         progress: Reporter = silent,
         cancel: threading.Event | None = None,
     ) -> ImageBuild:
-        """Wait for the image and tag its snapshots (undone entirely on failure)."""
-        return job.run(  # type: ignore[no-any-return]
-            lambda: building.finish_create(
-                self.ctx, plan, build, progress=fan_out(job, progress), cancel=cancel
+        """Wait for the image and tag its snapshots (undone entirely on failure); then copy it
+        on to the plan's ``copy_to`` regions (a region that fails is reported in its row)."""
+        report = fan_out(job, progress)
+
+        def work() -> ImageBuild:
+            done = building.finish_create(self.ctx, plan, build, progress=report, cancel=cancel)
+            if not plan.copy_to:
+                return done
+            copy_plan = copying.plan_copy(
+                self.ctx, done.ami_id, plan.copy_to, source_region=plan.region
             )
-        )
+            copied = copying.run_copy(self.ctx, copy_plan, job, progress=report, cancel=cancel)
+            return done.model_copy(update={"copies": copied.rows})
+
+        return job.run(work)  # type: ignore[no-any-return]
 
     def create(
         self,

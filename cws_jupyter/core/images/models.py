@@ -7,6 +7,16 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class CopyRow(BaseModel):
+    """One target region of a copy."""
+
+    region: str
+    status: Literal["copied", "skipped", "failed"]
+    ami_id: str | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
 class ImageBuild(BaseModel):
     """An image built from a workstation (``cws ami create``): the spec's creation answer."""
 
@@ -27,6 +37,9 @@ class ImageBuild(BaseModel):
     tags: dict[str, str] = Field(default_factory=dict)
     job_id: str | None = None
     seconds: float | None = Field(None, description="How long the build took, once available")
+    copies: list[CopyRow] = Field(
+        default_factory=list, description="Copies made to other regions (the spec's multi_region)"
+    )
 
 
 class StoredImage(BaseModel):
@@ -124,16 +137,6 @@ class ShareResult(BaseModel):
     )
     shares: list[str] = Field(default_factory=list, description="Everyone it is shared with now")
     warnings: list[str] = Field(default_factory=list)
-
-
-class CopyRow(BaseModel):
-    """One target region of a copy."""
-
-    region: str
-    status: Literal["copied", "skipped", "failed"]
-    ami_id: str | None = None
-    message: str = ""
-    seconds: float = 0.0
 
 
 class CopyResult(BaseModel):

@@ -44,6 +44,7 @@ class InstanceBook:
         """Record a new workstation (state ``launching``); Conflict when the name is taken."""
         check_name(record.name)
         record = record.model_copy(update={"key": uuid.uuid4().hex, "updated_at": _stamp()})
+        namespace = self.namespace  # may ask STS: never inside the write transaction
         try:
             with self.store.write() as conn:
                 conn.execute(
@@ -51,7 +52,7 @@ class InstanceBook:
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         record.key,
-                        self.namespace,
+                        namespace,
                         record.name,
                         record.state,
                         now(),

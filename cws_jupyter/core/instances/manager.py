@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..errors import CwsError
 from ..progress import Reporter, fan_out, silent
 from . import control, launch
-from .models import InstanceAction, InstanceList, LaunchPlan, LaunchResult
+from .models import InstanceAction, InstanceList, InstanceRecord, LaunchPlan, LaunchResult
 
 if TYPE_CHECKING:
     from ..jobs import JobHandle, JobRecord
@@ -80,6 +80,10 @@ class InstanceManager:
     def recover(self, record: JobRecord) -> str | None:
         """Clean up after (or adopt the instance of) an abandoned launch (``jobs.reconcile``)."""
         return launch.recover_launch(self.ctx, record)
+
+    def get(self, name: str) -> InstanceRecord:
+        """The live workstation with this name (NotFound otherwise)."""
+        return self.ctx.book.get(name)
 
     def lookup(self, name: str) -> tuple[str, str] | None:
         """(instance id, region) of a live workstation with this name, or None."""
