@@ -92,9 +92,7 @@ class AmiTestHandler(CwsHandler):
                 job(Progress(step="check", message="regions checked", done=done, total=total))
 
             return job.run(
-                lambda: svc.test_availability(
-                    loaded, regions, architecture=arch, progress=progress
-                )
+                lambda: svc.test_availability(loaded, regions, architecture=arch, progress=progress)
             )
 
         job = await self.start_job(

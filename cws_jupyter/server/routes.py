@@ -44,6 +44,12 @@ from .handlers_images import (
     AmiShareHandler,
 )
 from .handlers_instances import InstanceActionHandler, InstancesHandler
+from .handlers_migrate import (
+    MigrateAnalyzeHandler,
+    MigrateInstanceHandler,
+    MigrateTemplateHandler,
+    MigrateTestAllHandler,
+)
 
 STRATEGIES = ("ami_preferred", "ami_required", "ami_fallback")
 ARCHITECTURES = ("x86_64", "arm64")
@@ -382,6 +388,72 @@ ROUTES: tuple[Route, ...] = (
                     ),
                 ),
                 errors=(404, 409, 429),
+                description=JOB_202,
+            )
+        },
+    ),
+    Route(
+        "migrate/analyze",
+        MigrateAnalyzeHandler,
+        {
+            "get": Operation(
+                "migrateAnalyze",
+                "Is an AMI worth it for each template (no AWS calls)",
+                "MigrationReport",
+                params=(
+                    Param("template", "A template to analyze (repeatable; default: all)"),
+                    REGION,
+                    Param("launches", "Launches a month to weigh (default 20)"),
+                ),
+                errors=(400, 404),
+            )
+        },
+    ),
+    Route(
+        "migrate/test-all",
+        MigrateTestAllHandler,
+        {
+            "post": Operation(
+                "migrateTestAll",
+                "Resolve every template in every region given (a job)",
+                "JobAccepted",
+                status=202,
+                body="MigrateTestAllRequest",
+                errors=(400, 404, 429),
+                description=JOB_202 + " A template that fails in a region is a row with its "
+                "error, never a failed job.",
+            )
+        },
+    ),
+    Route(
+        "migrate/template/{template}",
+        MigrateTemplateHandler,
+        {
+            "post": Operation(
+                "migrateTemplate",
+                "Write a copy of the template, with an ami_config, into the user's folder",
+                "TemplateMigration",
+                params=(TEMPLATE,),
+                body="MigrateRequest",
+                errors=(400, 404, 409, 503),
+                description="The copy maps this account's newest current build in each region, "
+                "or searches for builds by tag when there is none. 409 when the template "
+                "already has an ami_config (unless force).",
+            )
+        },
+    ),
+    Route(
+        "migrate/instance/{name}",
+        MigrateInstanceHandler,
+        {
+            "post": Operation(
+                "migrateInstance",
+                "Build an AMI from a workstation and map it into its template's copy (a job)",
+                "JobAccepted",
+                status=202,
+                params=(Param("name", "The workstation's name", location="path", example="lab-1"),),
+                body="MigrateRequest",
+                errors=(400, 404, 429),
                 description=JOB_202,
             )
         },

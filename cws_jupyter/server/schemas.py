@@ -21,6 +21,12 @@ from ..core.images.models import (
     ShareResult,
 )
 from ..core.instances.models import InstanceAction, InstanceList, LaunchPlan, LaunchResult
+from ..core.migration.models import (
+    InstanceMigration,
+    MigrationMatrix,
+    MigrationReport,
+    TemplateMigration,
+)
 from ..core.pricing import RefreshReport
 from ..core.regions.models import RegionFallback
 from ..core.resolver.availability import AvailabilityMatrix
@@ -111,11 +117,19 @@ class JobStatus(BaseModel):
         default_factory=dict, description="AWS resources made so far (for cleanup)"
     )
     result: (
-        AvailabilityMatrix | ImageBuild | CopyResult | LaunchResult | InstanceAction | None
+        AvailabilityMatrix
+        | ImageBuild
+        | CopyResult
+        | LaunchResult
+        | InstanceAction
+        | InstanceMigration
+        | MigrationMatrix
+        | None
     ) = Field(
         None,
         description="Once succeeded: the availability matrix (ami_test), the build "
-        "(ami_create), the copy (ami_copy), the launch (launch), the action (instance_*)",
+        "(ami_create), the copy (ami_copy), the launch (launch), the action (instance_*), "
+        "the migration (migrate_instance), the matrix (migrate_test_all)",
     )
     error: ErrorBody | None = Field(None, description="Why it failed, once failed")
     created: float = Field(description="Unix time the job was accepted")
@@ -201,7 +215,9 @@ class AmiCopyRequest(BaseModel):
 class AmiDeprecateRequest(BaseModel):
     """Body of ``POST ami/{ami_id}/deprecate``."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"at": "2027-06-30"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"at": "2027-06-30"}]}
+    )
 
     at: str = Field(min_length=1, max_length=40, description="YYYY-MM-DD or an ISO time (UTC)")
     region: str | None = Field(None, max_length=40)
@@ -246,6 +262,28 @@ class LaunchRequest(BaseModel):
     )
     key_name: str | None = Field(None, max_length=255)
     dry_run: StrictBool = Field(False, description="Answer the plan and AWS's DryRun verdicts")
+
+
+class MigrateRequest(BaseModel):
+    """Body of ``POST migrate/template/{template}`` and ``POST migrate/instance/{name}``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"force": False}]})
+
+    force: StrictBool = Field(
+        False, description="Replace an ami_config or a user-folder file that is not a migrated copy"
+    )
+
+
+class MigrateTestAllRequest(BaseModel):
+    """Body of ``POST migrate/test-all`` (both default: every template; home region + fallbacks)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"templates": ["python-ml"], "regions": ["eu-west-1"]}]},
+    )
+
+    templates: list[str] | None = Field(None, max_length=200)
+    regions: list[str] | None = Field(None, max_length=MAX_REGIONS)
 
 
 class Version(BaseModel):
@@ -346,6 +384,10 @@ MODELS: dict[str, type[BaseModel]] = {
         PublishResult,
         InstanceList,
         LaunchPlan,
+        MigrateRequest,
+        MigrateTestAllRequest,
+        MigrationReport,
+        TemplateMigration,
     )
 }
 

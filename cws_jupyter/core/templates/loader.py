@@ -198,6 +198,7 @@ class TemplateLibrary:
     def __init__(self, folders: Iterable[Path]) -> None:
         self.folders = [Path(f) for f in folders]
         self._docs: dict[str, _Document] | None = None
+        self._seen: tuple[tuple[str, int, int], ...] = ()
         self.shadowed: list[str] = []
         self.unreadable: list[tuple[Path, TemplateError]] = []
 
@@ -209,19 +210,24 @@ class TemplateLibrary:
 
     # -- discovery ----------------------------------------------------------------
     def _documents(self) -> dict[str, _Document]:
-        if self._docs is None:
+        """The documents on the path, read again when a file was added, removed or changed
+        (a long-lived Jupyter server sees templates written by `cws migrate` or an editor)."""
+        paths = [path for folder in self.folders for path in _template_files(folder)]
+        seen = tuple(_stamp(path) for path in paths)
+        if self._docs is None or seen != self._seen:
+            self._seen = seen
+            self.shadowed, self.unreadable = [], []
             docs: dict[str, _Document] = {}
-            for folder in self.folders:
-                for path in _template_files(folder):
-                    try:
-                        doc = read_document(path)
-                    except TemplateError as exc:
-                        self.unreadable.append((path, exc))
-                        continue
-                    if doc.slug in docs:
-                        self.shadowed.append(f"{path} is shadowed by {docs[doc.slug].origin}")
-                        continue
-                    docs[doc.slug] = doc
+            for path in paths:
+                try:
+                    doc = read_document(path)
+                except TemplateError as exc:
+                    self.unreadable.append((path, exc))
+                    continue
+                if doc.slug in docs:
+                    self.shadowed.append(f"{path} is shadowed by {docs[doc.slug].origin}")
+                    continue
+                docs[doc.slug] = doc
             self._docs = docs
         return self._docs
 
@@ -349,6 +355,15 @@ class TemplateLibrary:
                 )
             merged = merge(merged, self._inherited_data(parent, extra, [*chain, doc.slug]))
         return merge(merged, doc.data) if parents else dict(doc.data)
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    """What tells a file changed: its path, modification time and size."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), 0, 0)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def _template_files(folder: Path) -> list[Path]:
