@@ -117,7 +117,7 @@ def render_templates(console: Console, listing: Any) -> None:
         table.add_row(t.slug, t.name, t.category or "", t.strategy or "script", t.description)
     console.print(table)
     for error in listing.errors:
-        console.print(f"[red]error:[/red] {error}")
+        console.print(f"[red]error:[/red] {escape(error)}")
 
 
 def render_template(console: Console, loaded: Any) -> None:
