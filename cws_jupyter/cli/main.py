@@ -46,7 +46,9 @@ class VerbGroup(click.Group):
         state = ctx.find_object(CliState)
         if state is not None and state.shorthands:
             rows = [(short, f"= {' '.join(full)}") for short, full in SHORTHANDS.items()]
-            rows.append(("panel launch|browse|cost", "show a panel (ipywidgets)"))
+            from ..magics.panels import PANELS
+
+            rows.append((f"panel {'|'.join(PANELS)}", "show a panel (ipywidgets)"))
             with formatter.section("Shorthands"):
                 formatter.write_dl(rows)
         super().format_epilog(ctx, formatter)

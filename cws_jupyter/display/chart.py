@@ -20,7 +20,7 @@ def _text(
     y: float,
     body: str,
     size: int = 11,
-    fill: str = "#24292f",
+    fill: str = "currentColor",
     anchor: str = "start",
     weight: str = "normal",
 ) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-#: (module, class) -> (HTML renderer in this package, CLI text renderer in cws_jupyter.cli.render)
+#: (module, class) -> (HTML renderer ``module:function`` in this package, CLI text renderer:
+#: ``module:function`` under ``cws_jupyter.cli``, or a plain name in ``cws_jupyter.cli.render``)
 RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
     ("cws_jupyter.core.resolver.models", "Resolution"): (
         "resolution:resolution_html",
@@ -29,6 +30,62 @@ RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("cws_jupyter.core.templates.loader", "TemplateCheck"): ("catalog:check_html", "render_check"),
     ("cws_jupyter.core.sandbox.runtime", "SandboxInfo"): ("catalog:sandbox_html", "render_sandbox"),
+    # The AMI lifecycle and its jobs.
+    ("cws_jupyter.core.images.models", "ImageBuild"): (
+        "lifecycle:build_html",
+        "render_images:render_build",
+    ),
+    ("cws_jupyter.core.images.models", "ImageList"): (
+        "lifecycle:image_list_html",
+        "render_images:render_image_list",
+    ),
+    ("cws_jupyter.core.images.models", "ImageDetails"): (
+        "lifecycle:image_details_html",
+        "render_images:render_image_info",
+    ),
+    ("cws_jupyter.core.images.models", "ShareResult"): (
+        "lifecycle:share_html",
+        "render_images:render_share",
+    ),
+    ("cws_jupyter.core.images.models", "CopyResult"): (
+        "lifecycle:copy_html",
+        "render_images:render_copy",
+    ),
+    ("cws_jupyter.core.images.models", "DeleteResult"): (
+        "lifecycle:delete_html",
+        "render_images:render_delete",
+    ),
+    ("cws_jupyter.core.images.models", "DeprecateResult"): (
+        "lifecycle:deprecate_html",
+        "render_images:render_deprecate",
+    ),
+    ("cws_jupyter.core.images.models", "PublishResult"): (
+        "lifecycle:publish_html",
+        "render_images:render_publish",
+    ),
+    ("cws_jupyter.core.images.models", "StoredImageCosts"): (
+        "lifecycle:stored_costs_html",
+        "render_images:render_stored",
+    ),
+    ("cws_jupyter.core.jobs", "JobRecord"): ("lifecycle:job_html", "render_images:render_job"),
+    ("cws_jupyter.core.jobs", "JobList"): ("lifecycle:jobs_html", "render_images:render_jobs"),
+    # Workstations.
+    ("cws_jupyter.core.instances.models", "InstanceList"): (
+        "workstations:instances_html",
+        "render_instances:render_instances",
+    ),
+    ("cws_jupyter.core.instances.models", "LaunchPlan"): (
+        "workstations:plan_html",
+        "render_instances:render_plan",
+    ),
+    ("cws_jupyter.core.instances.models", "LaunchResult"): (
+        "workstations:launch_html",
+        "render_instances:render_launch",
+    ),
+    ("cws_jupyter.core.instances.models", "InstanceAction"): (
+        "workstations:action_html",
+        "render_instances:render_action",
+    ),
 }
 
 

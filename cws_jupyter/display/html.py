@@ -1,4 +1,11 @@
-"""Small HTML building blocks: every value is escaped unless it is ``Raw`` (HTML built here)."""
+"""Small HTML building blocks: every value is escaped unless it is ``Raw`` (HTML built here).
+
+Notebooks typeset ``$...$`` in HTML output (and in ipywidgets' HTML) as MathJax, so a template
+name or tag holding two dollar signs would turn into mathematics. Two guards, both here:
+``esc`` writes ``$`` as ``&#36;`` (no dollar sign in the markup itself), and ``box`` and
+``error_block`` wrap their content in an element of the classes MathJax 2 and 3 skip
+(``NO_MATH``), since MathJax reads the page's text, in which ``&#36;`` is a dollar sign again.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +23,14 @@ OUTCOME_COLOURS = {
     "error": "#cf222e",
 }
 GOOD, WARN, BAD, MUTED = "#1a7f37", "#9a6700", "#cf222e", "#6e7781"
+INFO = "#0969da"
 FONT = (
     "font-family: var(--jp-ui-font-family, system-ui, sans-serif); "
     "font-size: 13px; line-height: 1.45"
 )
 CELL = "padding: 3px 10px 3px 0; text-align: left; vertical-align: top; border: none"
+#: Classes MathJax leaves alone: ``tex2jax_ignore`` (MathJax 2), ``mathjax_ignore`` (MathJax 3).
+NO_MATH = "tex2jax_ignore mathjax_ignore"
 
 
 class Raw(str):
@@ -35,7 +45,13 @@ def esc(value: Any) -> str:
         return ""
     if isinstance(value, Enum):
         value = value.value
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).replace("$", "&#36;")
+
+
+def no_math(body: Any, inline: bool = False) -> Raw:
+    """``body`` in an element MathJax does not typeset (for HTML a notebook shows)."""
+    name = "span" if inline else "div"
+    return Raw(f'<{name} class="{NO_MATH}">{esc(body)}</{name}>')
 
 
 def tag(name: str, body: Any = "", style: str = "", **attrs: Any) -> Raw:
@@ -59,7 +75,8 @@ def box(*parts: Any, title: Any = None) -> Raw:
     head = (
         tag("div", title, "font-weight: 600; font-size: 14px; margin-bottom: 4px") if title else ""
     )
-    return Raw(f'<div class="cws-result" style="{FONT}">{esc(head)}{join(parts)}</div>')
+    inner = no_math(join([head, *parts]))
+    return Raw(f'<div class="cws-result" style="{FONT}">{inner}</div>')
 
 
 def heading(text: Any) -> Raw:
@@ -113,8 +130,8 @@ def bullet_list(items: Iterable[Any], hex_colour: str | None = None) -> Raw:
     return tag("ul", join(tag("li", i, style) for i in items), "margin: 2px 0; padding-left: 20px")
 
 
-def warnings_block(warnings: Sequence[Any]) -> Raw:
-    """Warnings, highlighted (empty when there are none)."""
+def warnings_block(warnings: Sequence[Any], title: Any = "Warnings") -> Raw:
+    """Warnings (or notes, under another ``title``), highlighted; empty when there are none."""
     if not warnings:
         return Raw("")
     items = join(tag("li", w) for w in warnings)
@@ -123,24 +140,73 @@ def warnings_block(warnings: Sequence[Any]) -> Raw:
         "padding: 4px 10px; margin: 6px 0"
     )
     return Raw(
-        f'<div class="cws-warnings" style="{style}"><b>Warnings</b>'
+        f'<div class="cws-warnings" style="{style}"><b>{esc(title)}</b>'
         f'<ul style="margin: 2px 0; padding-left: 20px">{items}</ul></div>'
     )
 
 
+def notes_block(notes: Sequence[Any], title: Any = "Notes") -> Raw:
+    """Neutral remarks (what was done besides, what could not be checked); empty when none."""
+    if not notes:
+        return Raw("")
+    items = join(tag("li", n) for n in notes)
+    style = f"border-left: 4px solid {MUTED}; padding: 2px 10px; margin: 6px 0"
+    return Raw(
+        f'<div class="cws-notes" style="{style}"><b>{esc(title)}</b>'
+        f'<ul style="margin: 2px 0; padding-left: 20px">{items}</ul></div>'
+    )
+
+
+ERROR_STYLE = (
+    f"color: {BAD}; border-left: 4px solid {BAD}; background: #ffebe9; "
+    "padding: 4px 10px; margin: 6px 0"
+)
+
+
 def error_block(headline: Any, details: Sequence[Any] = ()) -> Raw:
     """A readable red error message (no traceback)."""
-    style = (
-        f"color: {BAD}; border-left: 4px solid {BAD}; background: #ffebe9; "
-        "padding: 4px 10px; margin: 6px 0"
-    )
+    style = ERROR_STYLE
     more = bullet_list(details) if details else ""
-    return Raw(f'<div class="cws-error" style="{style}"><b>{esc(headline)}</b>{esc(more)}</div>')
+    return no_math(
+        Raw(f'<div class="cws-error" style="{style}"><b>{esc(headline)}</b>{esc(more)}</div>')
+    )
 
 
 def details(summary: Any, body: Any) -> Raw:
     """A collapsed ``<details>`` block."""
     return Raw(f"<details><summary>{esc(summary)}</summary>{esc(body)}</details>")
+
+
+def folded_error(headline: Any, body: Any = None, summary: Any = "details") -> Raw:
+    """A red error: one short sentence, then the details folded (a ``<details>`` block)."""
+    more = details(summary, tag("div", body, "color: #1f2328")) if body else ""
+    return no_math(
+        Raw(f'<div class="cws-error" style="{ERROR_STYLE}"><b>{esc(headline)}</b>{esc(more)}</div>')
+    )
+
+
+def meter(done: int, total: int, hex_colour: str = INFO, width: int = 120) -> Raw:
+    """A small progress bar with ``done/total`` beside it (empty when the total is unknown)."""
+    if not total:
+        return Raw("")
+    share = max(0.0, min(1.0, done / total))
+    track = (
+        f"display: inline-block; width: {width}px; height: 8px; border-radius: 4px; "
+        "background: rgba(110, 119, 129, 0.25); vertical-align: middle; overflow: hidden"
+    )
+    fill = f"display: block; width: {share * 100:.0f}%; height: 100%; background: {hex_colour}"
+    bar = tag("span", tag("span", "", fill), track, class_="cws-meter", title=f"{share:.0%}")
+    return join([bar, " ", tag("span", f"{done}/{total}", f"color: {MUTED}; font-size: 12px")])
+
+
+def when(stamp: float | None) -> str:
+    """A Unix time as ``2025-01-31 12:00:00 UTC`` (empty for None)."""
+    if not stamp:
+        return ""
+    import datetime as dt
+
+    moment = dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def pre(text: Any) -> Raw:

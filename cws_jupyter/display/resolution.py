@@ -21,6 +21,7 @@ from .html import (
     heading,
     join,
     money,
+    notes_block,
     pairs,
     pre,
     table,
@@ -154,11 +155,19 @@ def costs_body(c: Any) -> Raw:
 
 
 def cost_comparison_html(c: Any) -> str:
-    """One CostComparison: a chart (time and money) over the table."""
+    """One CostComparison: a chart (time and money) over the table; then, when asked for
+    (``ami costs``), the template's stored images and what they cost a month; then notes."""
     from .chart import cost_chart_svg
 
     title = f"A template AMI vs script provisioning: {c.region}"
-    return str(box(Raw(cost_chart_svg([c])), costs_body(c), title=title))
+    parts: list[Any] = [Raw(cost_chart_svg([c])), costs_body(c)]
+    stored = getattr(c, "stored_images", None)
+    if stored is not None:
+        from .lifecycle import stored_costs_body
+
+        parts += [heading(f"Stored images of {stored.template}"), stored_costs_body(stored)]
+    parts.append(notes_block(getattr(c, "notes", None) or []))
+    return str(box(*parts, title=title))
 
 
 def costs_table_html(comparisons: Sequence[Any]) -> str:

@@ -9,12 +9,21 @@ from typing import Any
 WIDTH = 110
 
 
+def cli_renderer(renderer_name: str) -> Callable[[Any, Any], None]:
+    """The CLI renderer ``module:function`` (under ``cws_jupyter.cli``), or a plain name in
+    ``cws_jupyter.cli.render`` (``render_costs`` = ``render:render_costs``)."""
+    import importlib
+
+    module_name, _, func_name = renderer_name.rpartition(":")
+    module = importlib.import_module(f"cws_jupyter.cli.{module_name or 'render'}")
+    return getattr(module, func_name)  # type: ignore[no-any-return]
+
+
 def as_text(renderer_name: str, result: Any) -> str:
-    """Render ``result`` with ``cws_jupyter.cli.render.<renderer_name>`` into plain text."""
+    """Render ``result`` with the CLI renderer ``renderer_name`` (see ``cli_renderer``) as text."""
     from rich.console import Console
 
-    from ..cli import render
-
+    renderer = cli_renderer(renderer_name)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -25,7 +34,6 @@ def as_text(renderer_name: str, result: Any) -> str:
         soft_wrap=False,
         highlight=False,
     )
-    renderer: Callable[[Any, Any], None] = getattr(render, renderer_name)
     renderer(console, result)
     return buffer.getvalue().rstrip("\n")
 
@@ -36,5 +44,5 @@ def pretty_printer(renderer_name: str) -> Callable[[Any, Any, bool], None]:
     def printer(obj: Any, p: Any, cycle: bool) -> None:
         p.text(f"<{type(obj).__name__}>" if cycle else as_text(renderer_name, obj))
 
-    printer.__name__ = f"print_{renderer_name}"
+    printer.__name__ = f"print_{renderer_name.rpartition(':')[2]}"
     return printer

@@ -29,8 +29,16 @@ def split_line(line: str) -> list[str]:
         raise UsageError(f"cannot read the arguments ({exc}): check the quotes") from None
 
 
-def dispatch(line: str, cell: str | None, make_service: ServiceFactory) -> Any:
-    """Parse and run one `%cws` / `%%cws` invocation; return its result object."""
+def dispatch(
+    line: str,
+    cell: str | None,
+    make_service: ServiceFactory,
+    progress_view: Callable[[str], Any] | None = None,
+) -> Any:
+    """Parse and run one `%cws` / `%%cws` invocation; return its result object.
+
+    ``progress_view`` shows long verbs' progress (a widget bar in a notebook; None: no bar).
+    """
     args = split_line(line)
     if cell is not None:
         if not args:
@@ -49,10 +57,14 @@ def dispatch(line: str, cell: str | None, make_service: ServiceFactory) -> Any:
         from .panels import open_panel
 
         return open_panel(args[1:], make_service)
-    return call_verb(args, factory)
+    return call_verb(args, factory, progress_view)
 
 
-def call_verb(args: list[str], make_service: ServiceFactory) -> Any:
+def call_verb(
+    args: list[str],
+    make_service: ServiceFactory,
+    progress_view: Callable[[str], Any] | None = None,
+) -> Any:
     """One click verb, in-process; every failure becomes a one-line ``UsageError``."""
     import click
 
@@ -61,7 +73,7 @@ def call_verb(args: list[str], make_service: ServiceFactory) -> Any:
     # click >= 8.2 raises this for a group without its verb (`%cws templates`); 8.1 prints help.
     no_verb = getattr(click.exceptions, "NoArgsIsHelpError", ())
     try:
-        result = run(args, make_service=make_service)
+        result = run(args, make_service=make_service, progress_view=progress_view)
     except no_verb as exc:
         click.echo(exc.ctx.get_help())
         return None

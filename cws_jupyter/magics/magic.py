@@ -23,6 +23,8 @@ class CwsMagics(Magics, CwsTraits):
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         """Register with ``shell`` (also as a configurable, so ``%config CwsMagics`` works)."""
         self._services: dict[tuple[tuple[str, Any], ...], Any] = {}
+        #: The progress bars shown by the last command (in a kernel; empty elsewhere).
+        self.progress_bars: list[Any] = []
         super().__init__(shell=shell, **kwargs)
 
     @observe(*SETTING_TRAITS)
@@ -59,18 +61,35 @@ class CwsMagics(Magics, CwsTraits):
                %cws resolve T [--region R] [--strategy S] [--arch A]   (also: %cws ami resolve ...)
                %cws test T [--region R ...] [--all-regions]   %cws costs T [--region R]
                %cws regions fallbacks   %cws sandbox start|status|stop|reset
-               %cws --sandbox VERB ...  (the simulated AWS account for one command)
-               %cws panel launch|browse|cost
+        Workstations:
+               %cws launch T NAME [--region R] [--cidr ADDR/32] [--dry-run]   %cws list [--all]
+               %cws stop NAME   %cws start NAME   %cws terminate NAME --yes
+        Images (the AMI lifecycle):
+               %cws ami create T WORKSTATION   %cws ami list [--template T]   %cws ami info AMI
+               %cws ami share AMI ACCOUNT...   %cws ami copy AMI REGION...
+               %cws ami deprecate AMI --at DATE   %cws ami publish AMI --parameter /P
+               %cws ami delete AMI --yes   %cws ami status [JOB]   (jobs from any front door)
+               Long verbs (launch, ami create, ami copy, stop, start) show a progress bar.
+        Also:  %cws --sandbox VERB ...  (the simulated AWS account for one command)
+               %cws panel launch|browse|cost|instances
         Cell:  %%cws validate | %%cws resolve [--region R] ... with a YAML template in the cell.
         Settings: %config CwsMagics.region = "eu-west-1", %config CwsMagics.sandbox = True.
         Every verb takes --help.
         """
         try:
-            return dispatch(line, cell, self.make_service)
+            return dispatch(line, cell, self.make_service, self._progress_view())
         except UsageError:
             raise
         except CwsError as exc:  # settings that fail to validate when the service is built
             raise as_usage_error(exc) from None
+
+    def _progress_view(self) -> Any:
+        """This command's progress view (a widget bar in a kernel, else None); its bars are
+        kept in ``progress_bars``."""
+        from .progress import notebook_progress_view
+
+        self.progress_bars = []
+        return notebook_progress_view(keep=self.progress_bars.append)
 
 
 def _sandbox_moved(service: Any) -> bool:

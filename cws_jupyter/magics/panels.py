@@ -1,4 +1,4 @@
-"""`%cws panel launch|browse|cost`: the ipywidgets panels, on the magic's service."""
+"""`%cws panel launch|browse|cost|instances`: the ipywidgets panels, on the magic's service."""
 
 from __future__ import annotations
 
@@ -9,20 +9,22 @@ import click
 from ..core.errors import CwsError
 from .errors import as_usage_error
 
-PANELS = ("launch", "browse", "cost")
+PANELS = ("launch", "browse", "cost", "instances")
 
 
 @click.command("panel")
 @click.argument("which", metavar="PANEL", type=click.Choice(PANELS))
 @click.pass_obj
 def panel_command(service: Any, which: str) -> Any:
-    """Show a panel: launch (resolve a template), browse (catalogue) or cost (compare regions)."""
+    """Show a panel: launch (resolve and launch a template), browse (catalogue), cost (compare
+    regions) or instances (your workstations: stop, start, terminate)."""
     from .. import widgets
 
     panel_class = {
         "launch": widgets.LaunchPanel,
         "browse": widgets.BrowsePanel,
         "cost": widgets.CostPanel,
+        "instances": widgets.InstancesPanel,
     }[which]
     return panel_class(service=service)
 

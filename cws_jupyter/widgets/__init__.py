@@ -1,4 +1,5 @@
-"""ipywidgets panels over the core service: launch (resolve), browse (catalogue), cost (regions).
+"""ipywidgets panels over the core service: launch (resolve, then launch a workstation), browse
+(catalogue), cost (regions), instances (your workstations: stop, start, terminate).
 
 Each panel takes an optional ``service`` and runs slow work in a thread; ``panel.wait()`` joins it.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 from .base import Panel
 from .browse import BrowsePanel
 from .cost import CostPanel
+from .instances import InstancesPanel
 from .launch import LaunchPanel
+from .progress import ProgressBar
 
-__all__ = ["BrowsePanel", "CostPanel", "LaunchPanel", "Panel"]
+__all__ = ["BrowsePanel", "CostPanel", "InstancesPanel", "LaunchPanel", "Panel", "ProgressBar"]

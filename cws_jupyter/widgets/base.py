@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..core.errors import CwsError
-from ..display.html import error_block
+from ..display.html import MUTED, bullet_list, error_block, folded_error, join, pre, tag
 
 LABEL_STYLE = {"description_width": "96px"}
 PICKER_LAYOUT = {"width": "460px"}
@@ -40,6 +42,42 @@ def error_html(exc: BaseException) -> str:
         details = lines[1:] + list(getattr(exc, "problems", None) or [])
         return str(error_block(lines[0] if lines else exc.code, details))
     return str(error_block(f"{type(exc).__name__}: {exc}"))
+
+
+def first_sentence(text: str) -> str:
+    """The first clause of a message as one short sentence: capitalised, parentheses dropped,
+    ending with a full stop (``a name 'x' already exists (see ...): choose`` ->
+    ``A name 'x' already exists.``)."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    stop = re.search(r"\.\s+[A-Z]", line)  # a sentence's end, not "e.g. x"
+    cut = [i for i in (line.find(": "), line.find("; "), stop.start() if stop else -1) if i > 0]
+    head = line[: min(cut)] if cut else line.rstrip(":;")
+    head = re.sub(r"\s*\([^()]*\)", "", head).strip() or line
+    head = head[0].upper() + head[1:] if head else "Failed"
+    return head if head.endswith((".", "!", "?")) else head + "."
+
+
+def short_error_html(exc: BaseException) -> str:
+    """A failure as one short sentence in red, the whole story folded beneath it: the core's
+    message and per-field problems, or (for a bug) the exception and its traceback."""
+    if isinstance(exc, CwsError):
+        from ..magics.errors import core_message
+
+        message = core_message(exc)
+        lines = [ln.strip().lstrip("-*").strip() for ln in message.splitlines() if ln.strip()]
+        facts = [f"error code: {exc.code}"] + ([f"field: {exc.field}"] if exc.field else [])
+        body = join(
+            [
+                tag("div", lines[0] if lines else exc.code),
+                bullet_list(lines[1:]) if lines[1:] else "",
+                tag("div", "; ".join(facts), f"color: {MUTED}; font-size: 12px"),
+            ]
+        )
+        return str(folded_error(first_sentence(exc.message), body))
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    headline = f"Something went wrong: {type(exc).__name__}."
+    body = join([tag("div", f"{type(exc).__name__}: {exc}"), pre(trace)])
+    return str(folded_error(headline, body))
 
 
 def template_options(service: Any) -> list[tuple[str, str]]:

@@ -33,3 +33,9 @@ def ok(shell: InteractiveShell, cell: str, name: str | None = None) -> Any:
 def sandbox_environ(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     """CWS_SANDBOX=1, CWS_HOME=home; none of the developer's AWS credentials, profile or region."""
     isolate(monkeypatch, home, sandbox=True)
+
+
+def use_home(shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Point the sandbox environment at ``home`` and make the magic build its service anew."""
+    sandbox_environ(monkeypatch, home)
+    cws_magics(shell)._services.clear()

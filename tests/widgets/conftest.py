@@ -34,3 +34,18 @@ def widget_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def service(widget_home: Path) -> CwsService:
     """One service for all widget tests (the sandbox starts on the first resolve)."""
     return CwsService(make_settings(widget_home))
+
+
+@pytest.fixture(scope="session")
+def lifecycle_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A home of its own for tests that launch workstations (launching teaching-lab copies its
+    image into eu-west-1, which would change what the shared sandbox resolves)."""
+    home = tmp_path_factory.mktemp("widgets-lifecycle-home")
+    yield home
+    stop(home / "state")
+
+
+@pytest.fixture(scope="session")
+def lifecycle_service(lifecycle_home: Path) -> CwsService:
+    """A service over that home's own sandbox."""
+    return CwsService(make_settings(lifecycle_home))

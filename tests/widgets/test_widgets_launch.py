@@ -25,7 +25,8 @@ def resolve(
 
 
 def test_pickers_offer_the_catalogue_and_every_region(service: CwsService) -> None:
-    """Templates by name and slug, descriptions; all commercial regions; no launch yet."""
+    """Templates by name and slug, descriptions; all commercial regions; no launch before a
+    resolution."""
     panel = LaunchPanel(service=service)
     assert ("Python ML Workstation (python-ml)", "python-ml") in panel.template_picker.options
     assert [code for _, code in panel.region_picker.options] == service.regions.regions()
@@ -33,7 +34,7 @@ def test_pickers_offer_the_catalogue_and_every_region(service: CwsService) -> No
     assert [v for _, v in panel.arch_picker.options] == ["auto", "x86_64", "arm64"]
     panel.template_picker.value = "teaching-lab"
     assert service.get_template("teaching-lab").template.description in panel.template_info.value
-    assert panel.launch_button.disabled and "later release" in panel.launch_button.tooltip
+    assert panel.launch_button.disabled and "Resolve first" in panel.launch_button.tooltip
 
 
 def test_resolve_shows_method_chain_warnings_cost_and_time(service: CwsService) -> None:
