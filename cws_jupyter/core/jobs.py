@@ -246,8 +246,9 @@ class JobBook:
         for row in rows:
             if token_alive(row["owner"]):
                 continue
-            record = self.update(row["job_id"], _abandon)
-            if record.status is not JobState.ABANDONED or record.finished is None:
+            mine: list[bool] = []  # did this call mark it (not another front door, just before)?
+            record = self.update(row["job_id"], lambda r, m=mine: m.append(_abandon(r)))
+            if not mine[0]:
                 continue
             note = self._recover(record)
             if note:
@@ -265,14 +266,17 @@ class JobBook:
             return f"cleanup failed: {exc.message}"
 
 
-def _abandon(record: JobRecord) -> None:
-    if record.status is JobState.RUNNING:
-        record.status = JobState.ABANDONED
-        record.finished = time.time()
-        record.error = {
-            "error": "abandoned",
-            "message": "the process running this job stopped before it ended",
-        }
+def _abandon(record: JobRecord) -> bool:
+    """Mark a running job abandoned; False when it had already ended (or been marked)."""
+    if record.status is not JobState.RUNNING:
+        return False
+    record.status = JobState.ABANDONED
+    record.finished = time.time()
+    record.error = {
+        "error": "abandoned",
+        "message": "the process running this job stopped before it ended",
+    }
+    return True
 
 
 def _note(record: JobRecord, note: str) -> None:

@@ -98,15 +98,14 @@ def aws_error(exc: BaseException, region: str, doing: str | None = None) -> Base
     """
     from botocore.exceptions import (
         ClientError,
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
+        HTTPClientError,
         NoCredentialsError,
         NoRegionError,
         ParamValidationError,
         ReadTimeoutError,
         WaiterError,
     )
+    from botocore.exceptions import ConnectionError as BotoConnectionError
     from botocore.parsers import ResponseParserError
 
     if isinstance(exc, CwsError):
@@ -125,10 +124,11 @@ def aws_error(exc: BaseException, region: str, doing: str | None = None) -> Base
         from .session import NO_CREDENTIALS_HELP
 
         return AwsUnavailable(NO_CREDENTIALS_HELP)
-    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError)):
-        return AwsUnavailable(f"cannot reach AWS {where}: {exc}; check the network and try again")
     if isinstance(exc, ReadTimeoutError):
         return AwsUnavailable(f"AWS did not answer in time {where}; try again in a moment")
+    # Any connection failure (endpoint, connect timeout, TLS, proxy) or a dropped connection.
+    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
+        return AwsUnavailable(f"cannot reach AWS {where}: {exc}; check the network and try again")
     if isinstance(exc, ResponseParserError):
         return AwsUnavailable(
             f"AWS {where} sent an answer that is not an AWS response (a proxy or a wrong "

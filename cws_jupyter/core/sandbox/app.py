@@ -89,7 +89,12 @@ class SandboxApp:
 
         with self.lock.reading():
             # Materialise the body while holding the lock, so a reset cannot interleave.
-            result = self.moto_app(environ, capture)
+            try:
+                result = self.moto_app(environ, capture)
+            except NotImplementedError:
+                # moto raises this (through Flask) for an action it lacks: left alone, the
+                # HTTP server answers an HTML 500 that botocore cannot parse, and retries.
+                return _unsupported(start_response, action, json_protocol=_json_protocol(environ))
             try:
                 body = list(result)
             finally:
