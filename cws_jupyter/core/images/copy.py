@@ -191,6 +191,12 @@ def _copy_one(
         "Name": plan.name,
         "Description": plan.description,
         "ClientToken": f"{job.job_id}-{region}"[:64],
+        # Tagged as it is made (image and snapshots): a copy is never untagged on AWS, so a
+        # re-run always finds it. Endpoints that ignore this (moto) are tagged afterwards.
+        "TagSpecifications": [
+            {"ResourceType": "image", "Tags": T.as_aws(plan.tags)},
+            {"ResourceType": "snapshot", "Tags": T.as_aws(plan.tags)},
+        ],
     }
     if plan.encrypt:
         request["Encrypted"] = True
@@ -201,7 +207,6 @@ def _copy_one(
         copy_id = ctx.ec2(region).copy_image(**request)["ImageId"]
     try:
         job.add_resource(f"copy:{region}", copy_id)
-        ctx.tag(region, [copy_id], plan.tags)
         wait_for(
             ctx.ec2(region),
             "image_available",
@@ -216,7 +221,8 @@ def _copy_one(
             cancel=cancel,
         )
         image = ctx.describe(region, copy_id)
-        ctx.tag(region, ctx.snapshots_of(region, image, copy_id), plan.tags)
+        if not any(t.get("Key") == T.SOURCE_AMI for t in image.get("Tags", [])):
+            ctx.tag(region, [copy_id, *ctx.snapshots_of(region, image, copy_id)], plan.tags)
     except BaseException as exc:
         note = rollback(ctx, region, copy_id)
         if isinstance(exc, CwsError):
