@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..aws.errors import aws_errors
 from ..aws.waiting import wait_for
-from ..errors import BadInput, Conflict, CwsError, OperationFailed
+from ..cleanup import undo_on_failure
+from ..errors import BadInput, Conflict, CwsError
 from ..progress import Reporter, Tally, silent
 from . import tags as T
 from .create import rollback
@@ -205,7 +206,11 @@ def _copy_one(
     tally.update(region, 0.01, "starting the copy")
     with aws_errors(region, f"copying {plan.source_ami} from {plan.source_region}"):
         copy_id = ctx.ec2(region).copy_image(**request)["ImageId"]
-    try:
+    with undo_on_failure(
+        lambda: rollback(ctx, region, copy_id),
+        f"copy to {region} failed",
+        stopped_as=InterruptedError,  # a worker thread: the caller turns it into the region's row
+    ):
         job.add_resource(f"copy:{region}", copy_id)
         wait_for(
             ctx.ec2(region),
@@ -223,16 +228,6 @@ def _copy_one(
         image = ctx.describe(region, copy_id)
         if not any(t.get("Key") == T.SOURCE_AMI for t in image.get("Tags", [])):
             ctx.tag(region, [copy_id, *ctx.snapshots_of(region, image, copy_id)], plan.tags)
-    except BaseException as exc:
-        note = rollback(ctx, region, copy_id)
-        if isinstance(exc, CwsError):
-            exc.message = f"{exc.message}; {note}"
-            raise
-        if isinstance(exc, InterruptedError):
-            raise InterruptedError(f"stopped: {note}") from None
-        raise OperationFailed(
-            f"copy to {region} failed ({type(exc).__name__}: {exc}); {note}"
-        ) from exc
     tally.update(region, 1.0, "copied")
     seconds = round(time.monotonic() - started, 2)
     return CopyRow(

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..aws.errors import aws_errors
 from ..aws.waiting import wait_for
-from ..errors import BadInput, Conflict, CwsError, OperationFailed
+from ..cleanup import undo_on_failure
+from ..errors import BadInput, Conflict, CwsError
 from ..progress import Progress, Reporter, silent
 from . import tags as T
 from .models import ImageBuild
@@ -162,7 +163,7 @@ def finish_create(
     """Wait until the image is available, tag its snapshots; on any failure, leave nothing behind."""
     started = time.monotonic()
     region, ami_id = plan.region, build.ami_id
-    try:
+    with undo_on_failure(lambda: rollback(ctx, region, ami_id), f"building {ami_id} failed"):
         wait_for(
             ctx.ec2(region),
             "image_available",
@@ -181,16 +182,6 @@ def finish_create(
             Progress(step="tag", message=f"tagging {len(snapshot_ids)} snapshot(s)", region=region)
         )
         ctx.tag(region, snapshot_ids, plan.tags)
-    except BaseException as exc:
-        note = rollback(ctx, region, ami_id)
-        if isinstance(exc, CwsError):
-            exc.message = f"{exc.message}; {note}"
-            raise
-        if isinstance(exc, (KeyboardInterrupt, InterruptedError)):
-            raise KeyboardInterrupt(f"stopped: {note}") from None
-        raise OperationFailed(
-            f"building {ami_id} failed ({type(exc).__name__}: {exc}); {note}"
-        ) from exc
     ctx.changed()
     return build.model_copy(
         update={

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..aws.errors import aws_code, aws_error, aws_errors
 from ..aws.waiting import wait_for
+from ..cleanup import undo_on_failure
 from ..errors import BadInput, Conflict, CwsError, OperationFailed
 from ..images import copy as copying
 from ..images.tags import JOB, NAME, TEMPLATE, as_aws
@@ -264,7 +265,9 @@ def run_launch(
     )
     made: dict[str, str] = {}
     notes: list[str] = []
-    try:
+    with undo_on_failure(
+        lambda: undo_launch(ctx, region, made, record.key), f"launching {plan.name} failed"
+    ):
         job.add_resource("reservation", record.key)
         copied = _copy_in(ctx, plan, job, progress, cancel) if plan.copy_required else None
         image = copied or plan.ami_id
@@ -307,16 +310,6 @@ def run_launch(
         addresses = _addresses(ec2, region, instance_id)
         seconds = round(time.monotonic() - started, 2)
         record = ctx.book.update(record.key, lambda r: _running(r, addresses, seconds))
-    except BaseException as exc:
-        note = undo_launch(ctx, region, made, record.key)
-        if isinstance(exc, CwsError):
-            exc.message = f"{exc.message}; {note}"
-            raise
-        if isinstance(exc, (KeyboardInterrupt, InterruptedError)):
-            raise KeyboardInterrupt(f"stopped: {note}") from None
-        raise OperationFailed(
-            f"launching {plan.name} failed ({type(exc).__name__}: {exc}); {note}"
-        ) from exc
     if plan.provisioning != "none":
         notes.append("first boot runs the template's provisioning script: ready in a few minutes")
     return LaunchResult(instance=record, plan=plan, copied_ami=copied, notes=notes)
