@@ -11,15 +11,15 @@ from .selection import chosen_templates
 
 if TYPE_CHECKING:
     from ..resolver.models import CostComparison
-    from ..service import CwsService
     from ..templates.loader import LoadedTemplate
+    from .context import Services
 
 #: Without a price, an AMI is worth it when it saves at least this much setup per launch.
 UNPRICED_WORTH_SECONDS = 300
 
 
 def analyze(
-    service: CwsService,
+    service: Services,
     templates: list[str] | None,
     region: str | None,
     launches_per_month: int = 20,

@@ -13,13 +13,13 @@ from .template_copy import migrate_template
 from .workstation import migrate_instance
 
 if TYPE_CHECKING:
-    from ..service import CwsService
+    from .context import Services
 
 
 class MigrationManager:
     """Analyze templates for AMI opportunities, migrate templates and workstations, test all."""
 
-    def __init__(self, service: CwsService) -> None:
+    def __init__(self, service: Services) -> None:
         """Tools over the service's parts (templates, resolver, prices, images, instances)."""
         self.service = service
 

@@ -13,14 +13,14 @@ from .models import MatrixRow, MigrationMatrix
 from .selection import chosen_templates
 
 if TYPE_CHECKING:
-    from ..service import CwsService
     from ..templates.loader import LoadedTemplate
+    from .context import Services
 
 #: How often a wait for resolutions looks at the cancel event (seconds).
 POLL_SECONDS = 0.2
 
 
-def chosen_regions(service: CwsService, regions: list[str] | None) -> list[str]:
+def chosen_regions(service: Services, regions: list[str] | None) -> list[str]:
     """The regions asked for (each checked), or the configured region and its fallbacks."""
     if not regions:
         home = service.settings.region
@@ -31,7 +31,7 @@ def chosen_regions(service: CwsService, regions: list[str] | None) -> list[str]:
 
 
 def test_all(
-    service: CwsService,
+    service: Services,
     templates: list[str] | None = None,
     regions: list[str] | None = None,
     progress: Reporter | None = None,
@@ -65,7 +65,7 @@ def test_all(
 
 
 def _resolve_all(
-    service: CwsService,
+    service: Services,
     pairs: list[tuple[LoadedTemplate, str]],
     report: Reporter,
     cancel: threading.Event | None,
@@ -100,7 +100,7 @@ def _resolve_all(
     return rows
 
 
-def resolve_row(service: CwsService, loaded: LoadedTemplate, region: str) -> MatrixRow:
+def resolve_row(service: Services, loaded: LoadedTemplate, region: str) -> MatrixRow:
     """One resolution as a row: what was found, or the failure's message."""
     template = loaded.template
     strategy = template.ami_config.strategy.value if template.ami_config else None

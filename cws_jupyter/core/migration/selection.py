@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..service import CwsService
     from ..templates.loader import LoadedTemplate
+    from .context import Services
 
 
 def chosen_templates(
-    service: CwsService, refs: list[str] | None
+    service: Services, refs: list[str] | None
 ) -> tuple[list[LoadedTemplate], list[str]]:
     """The templates named (each must load), or every template on the path and the load errors."""
     if refs:

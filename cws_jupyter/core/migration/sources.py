@@ -13,10 +13,10 @@ from ..templates.fields import FallbackStrategy, Strategy
 
 if TYPE_CHECKING:
     from ..images.models import StoredImage
-    from ..service import CwsService
+    from .context import Services
 
 
-def newest_builds(service: CwsService, slug: str) -> tuple[dict[str, StoredImage], list[str]]:
+def newest_builds(service: Services, slug: str) -> tuple[dict[str, StoredImage], list[str]]:
     """The newest usable own build of the template in each region, and notes on what was missed."""
     try:
         listing = service.images.list(template=slug, all_regions=True)

@@ -23,9 +23,9 @@ from .models import CopyAction, TemplateMigration
 from .sources import ami_config_for, newest_builds
 
 if TYPE_CHECKING:
-    from ..service import CwsService
     from ..templates.loader import LoadedTemplate
     from ..templates.models import Template
+    from .context import Services
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Source:
     from_copy: bool = False
 
 
-def find_source(service: CwsService, loaded: LoadedTemplate) -> Source:
+def find_source(service: Services, loaded: LoadedTemplate) -> Source:
     """The original of a template: its own file, or, for a migrated copy, the file it copies."""
     path = Path(loaded.path)
     if not is_migrated_copy(path):
@@ -51,7 +51,7 @@ def find_source(service: CwsService, loaded: LoadedTemplate) -> Source:
     return Source(read_raw(path), loaded.template, recorded_original(path) or str(path), True)
 
 
-def _original_behind(service: CwsService, slug: str, copy: Path) -> LoadedTemplate | None:
+def _original_behind(service: Services, slug: str, copy: Path) -> LoadedTemplate | None:
     """The template the copy shadows: the same slug on the search path without the copy's folder."""
     folders = [f for f in service.library.folders if not in_folder(copy, f)]
     try:
@@ -60,7 +60,7 @@ def _original_behind(service: CwsService, slug: str, copy: Path) -> LoadedTempla
         return None
 
 
-def check_target(service: CwsService, slug: str, loaded: LoadedTemplate, force: bool) -> CopyAction:
+def check_target(service: Services, slug: str, loaded: LoadedTemplate, force: bool) -> CopyAction:
     """Refuse a user's own file for the slug (unless ``force``); say what writing will do."""
     user_dir = service.settings.user_template_dir
     target = copy_path(user_dir, slug)
@@ -81,7 +81,7 @@ def check_target(service: CwsService, slug: str, loaded: LoadedTemplate, force: 
     return "refreshed" if is_migrated_copy(target) else "overwritten"
 
 
-def migrate_template(service: CwsService, ref: str, force: bool = False) -> TemplateMigration:
+def migrate_template(service: Services, ref: str, force: bool = False) -> TemplateMigration:
     """Write a copy of the template with an ami_config for its builds (or a search for them)."""
     loaded = service.get_template(ref)
     slug = loaded.template.slug
@@ -99,7 +99,7 @@ def migrate_template(service: CwsService, ref: str, force: bool = False) -> Temp
 
 
 def map_ami(
-    service: CwsService, slug: str, region: str, ami_id: str, force: bool = False
+    service: Services, slug: str, region: str, ami_id: str, force: bool = False
 ) -> TemplateMigration:
     """Map ``ami_id`` for ``region`` into the template's copy (made first if there is none)."""
     target = copy_path(service.settings.user_template_dir, slug)
@@ -128,7 +128,7 @@ def map_ami(
 
 
 def write_copy(
-    service: CwsService,
+    service: Services,
     slug: str,
     source: Source,
     config: dict[str, Any],
@@ -152,8 +152,7 @@ def write_copy(
             )
         warnings.extend(m.replace(str(temp), str(target)) for m in result.warnings)
 
-    write_atomically(target, text, check)
-    forget_templates(service)
+    write_atomically(target, text, check)  # the library sees the new file by itself
     now = service.get_template(slug)
     active = Path(now.path).resolve() == target.resolve()
     if not active:
@@ -173,9 +172,3 @@ def write_copy(
         shadowed_by=None if active else now.path,
         warnings=warnings,
     )
-
-
-def forget_templates(service: CwsService) -> None:
-    """Make the service read the template folders again (it keeps what it read once)."""
-    with service._parts_lock:
-        service.__dict__.pop("library", None)

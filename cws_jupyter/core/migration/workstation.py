@@ -12,11 +12,11 @@ from .models import InstanceMigration
 from .template_copy import check_target, map_ami
 
 if TYPE_CHECKING:
-    from ..service import CwsService
+    from .context import Services
 
 
 def migrate_instance(
-    service: CwsService,
+    service: Services,
     name: str,
     *,
     force: bool = False,

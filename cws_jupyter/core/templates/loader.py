@@ -198,7 +198,7 @@ class TemplateLibrary:
     def __init__(self, folders: Iterable[Path]) -> None:
         self.folders = [Path(f) for f in folders]
         self._docs: dict[str, _Document] | None = None
-        self._seen: tuple[tuple[str, int, int], ...] = ()
+        self._seen: tuple[tuple[str, int, int, int], ...] = ()
         self.shadowed: list[str] = []
         self.unreadable: list[tuple[Path, TemplateError]] = []
 
@@ -357,13 +357,14 @@ class TemplateLibrary:
         return merge(merged, doc.data) if parents else dict(doc.data)
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
-    """What tells a file changed: its path, modification time and size."""
+def _stamp(path: Path) -> tuple[str, int, int, int]:
+    """What tells a file changed: its path, inode (a file replaced by rename is a new one),
+    modification time and size."""
     try:
         stat = path.stat()
     except OSError:
-        return (str(path), 0, 0)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+        return (str(path), 0, 0, 0)
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def _template_files(folder: Path) -> list[Path]:
