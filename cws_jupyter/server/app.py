@@ -112,6 +112,12 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
         """Run ``work()`` in the request pool and await it without blocking the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
+    def openapi_document(self, base_url: str) -> str:
+        """This API's OpenAPI document for a server at ``base_url`` (built from the route table)."""
+        from .openapi import render_document
+
+        return render_document(base_url)
+
     def aws_mode(self) -> str:
         """'sandbox', 'aws' or 'unconfigured', with no AWS API call (blocks: reads credentials)."""
         if self.sandbox:

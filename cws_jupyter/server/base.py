@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from http.client import responses
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
@@ -17,8 +17,32 @@ from . import NAMESPACE
 if TYPE_CHECKING:
     from ..core.jobs import JobHandle
     from ..core.service import CwsService
-    from .app import CwsExtensionApp
-    from .routes import Route
+    from .jobs import JobRunner
+    from .spec import Route
+
+
+class CwsApp(Protocol):
+    """What handlers use of the extension app (``app.CwsExtensionApp``)."""
+
+    sandbox: bool
+
+    @property
+    def service(self) -> CwsService:
+        """The server's one service."""
+
+    @property
+    def jobs(self) -> JobRunner:
+        """Runs long requests as jobs."""
+
+    async def run_blocking(self, work: Callable[[], T]) -> T:
+        """Run blocking work off the event loop."""
+
+    def aws_mode(self) -> str:
+        """'sandbox', 'aws' or 'unconfigured', with no AWS call."""
+
+    def openapi_document(self, base_url: str) -> str:
+        """The OpenAPI document for a base_url."""
+
 
 T = TypeVar("T")
 MAX_BODY_BYTES = 64 * 1024
@@ -52,7 +76,7 @@ class CwsHandler(APIHandler):
         self.route = route
 
     @property
-    def cws(self) -> CwsExtensionApp:
+    def cws(self) -> CwsApp:
         """The extension app (jupyter-server stores it in the settings under its name)."""
         return self.settings["cws_jupyter"]  # type: ignore[no-any-return]
 

@@ -240,9 +240,8 @@ class OpenApiHandler(CwsHandler):
     @web.authenticated
     async def get(self) -> None:
         """The document built from the route table."""
-        from .openapi import render_document
-
-        self.finish(await self.cws.run_blocking(lambda: render_document(self.base_url)))
+        app = self.cws
+        self.finish(await app.run_blocking(lambda: app.openapi_document(self.base_url)))
 
 
 class NotFoundHandler(CwsHandler):

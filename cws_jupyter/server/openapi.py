@@ -15,8 +15,9 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from . import NAMESPACE
-from .routes import ROUTES, Operation, Param, Route
+from .routes import ROUTES
 from .schemas import MODELS
+from .spec import Operation, Param, Route
 
 REF = "#/components/schemas/{model}"
 #: Answers every operation can give besides its own: no or a bad token, an unexpected failure.
