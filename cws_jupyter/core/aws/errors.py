@@ -149,6 +149,12 @@ def _client_error(code: str, message: str, where: str, region: str) -> CwsError:
         return AwsUnavailable(
             text + "; check the credentials and their permissions", details=details
         )
+    if code == "OptInRequired":  # a region to enable, or a Marketplace product to subscribe to
+        return AwsUnavailable(
+            f"AWS needs an opt-in first {where} ({code}): {message}. Enable the region, or "
+            "subscribe to the Marketplace product, in the AWS console",
+            details=details,
+        )
     if code in REGION_CODES:
         return AwsUnavailable(
             f"region {region} is not enabled for this account ({code}): {message}", details=details
