@@ -76,9 +76,7 @@ def test_botocore_failures_are_unavailable(exc: Exception) -> None:
 
 def test_the_block_maps_and_leaves_other_errors_alone() -> None:
     """``aws_errors`` re-raises AWS failures as core errors, and anything else unchanged."""
-    with pytest.raises(NotFound, match="while finding"):
-        with aws_errors("eu-west-1", "finding it"):
-            raise client_error("InvalidAMIID.NotFound")
-    with pytest.raises(ZeroDivisionError):
-        with aws_errors("eu-west-1"):
-            raise ZeroDivisionError
+    with pytest.raises(NotFound, match="while finding"), aws_errors("eu-west-1", "finding it"):
+        raise client_error("InvalidAMIID.NotFound")
+    with pytest.raises(ZeroDivisionError), aws_errors("eu-west-1"):
+        raise ZeroDivisionError
