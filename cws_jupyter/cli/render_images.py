@@ -56,14 +56,17 @@ def render_build(console: Console, build: Any) -> None:
     )
     if build.seconds is not None:
         console.print(f"  took {build.seconds:.1f} s")
+    for warning in build.warnings:
+        console.print(f"[yellow]warning:[/yellow] {_e(warning)}")
     for row in build.copies:
         console.print(
             f"  copy to {_e(row.region)}: {_styled(row.status)} {_e(row.ami_id or '')} {_e(row.message)}"
         )
-    console.print(
-        f"  `cws ami resolve {_e(build.template)} --region {_e(build.region)}` now finds it "
-        "(method own_build)"
-    )
+    if build.creation_status == "available":
+        console.print(
+            f"  `cws ami resolve {_e(build.template)} --region {_e(build.region)}` finds it as "
+            "an own build (after any direct mapping of the template)"
+        )
 
 
 def render_image_list(console: Console, listing: Any) -> None:

@@ -187,7 +187,12 @@ class CwsService:
             changed=lambda: store.bump(IMAGES_GENERATION),
             template_hash_of=self._template_hash,
         )
-        return ImageManager(context, self.get_template, lambda name: self._instances.lookup(name))
+        return ImageManager(
+            context,
+            self.get_template,
+            workstation=lambda name: self._instances.lookup(name),
+            provisioning=lambda ref: self._instances.provisioning(ref),
+        )
 
     @part
     def _instances(self) -> InstanceManager:

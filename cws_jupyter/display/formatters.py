@@ -86,6 +86,23 @@ RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
         "workstations:action_html",
         "render_instances:render_action",
     ),
+    # The migration tools.
+    ("cws_jupyter.core.migration.models", "MigrationReport"): (
+        "migration:analysis_html",
+        "render_migrate:render_analysis",
+    ),
+    ("cws_jupyter.core.migration.models", "TemplateMigration"): (
+        "migration:template_migration_html",
+        "render_migrate:render_template_migration",
+    ),
+    ("cws_jupyter.core.migration.models", "InstanceMigration"): (
+        "migration:instance_migration_html",
+        "render_migrate:render_instance_migration",
+    ),
+    ("cws_jupyter.core.migration.models", "MigrationMatrix"): (
+        "migration:matrix_html",
+        "render_migrate:render_test_all",
+    ),
 }
 
 

@@ -126,7 +126,7 @@ def build_html(build: Any) -> str:
             ("job", code(build.job_id) if build.job_id else None),
         ]
     )
-    parts: list[Any] = [facts]
+    parts: list[Any] = [facts, warnings_block(list(getattr(build, "warnings", None) or []))]
     copies = list(getattr(build, "copies", None) or [])
     if copies:
         parts += [heading("Copies to other regions"), _copy_rows(copies)]

@@ -22,7 +22,7 @@ class MigrateAnalyzeHandler(CwsHandler):
         """One row per template (``template`` repeated, or all), for a region and launch rate."""
         args = self.args()
         templates = [t.strip() for t in self.get_query_arguments("template") if t.strip()] or None
-        launches = self.number("launches", 20, 1, 100_000)
+        launches = self.number("launches", 20, 0, 100_000)
         self.reply(
             await self.call(
                 lambda svc: svc.migration.analyze(templates, args.get("region"), launches)

@@ -81,8 +81,8 @@ ROUTES: tuple[Route, ...] = (
                 "Resolution",
                 params=(TEMPLATE, REGION, STRATEGY, ARCH),
                 errors=(400, 404, 409, 503),
-                description="Walks the tiers (direct mapping, SSM parameter, dynamic search, "
-                "marketplace, cross-region) and answers the AMI, how it was found, the "
+                description="Walks the tiers (direct mapping, the template's own builds, SSM "
+                "parameter, dynamic search, marketplace, cross-region) and answers the AMI, how it was found, the "
                 "fallback chain, warnings and a cost comparison. 409 when the strategy is "
                 "ami_required and no AMI exists: the error's `details` list every tier and why "
                 "it failed.",
@@ -333,7 +333,7 @@ ROUTES: tuple[Route, ...] = (
                 params=(
                     Param("template", "A template to analyze (repeatable; default: all)"),
                     REGION,
-                    Param("launches", "Launches a month to weigh (default 20)"),
+                    Param("launches", "Launches a month to weigh (0-100000, default 20)"),
                 ),
                 errors=(400, 404),
             )

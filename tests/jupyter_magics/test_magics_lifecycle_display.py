@@ -34,6 +34,15 @@ from cws_jupyter.core.instances.models import (
     LaunchResult,
 )
 from cws_jupyter.core.jobs import JobList, JobProgress, JobRecord, JobState
+from cws_jupyter.core.migration.models import (
+    InstanceMigration,
+    MatrixRow,
+    MigrationMatrix,
+    MigrationReport,
+    TemplateAnalysis,
+    TemplateMigration,
+    Verdict,
+)
 from cws_jupyter.core.resolver.models import CostComparison
 from cws_jupyter.display.html import NO_MATH
 
@@ -251,6 +260,80 @@ HOSTILE = {
 }
 
 
+def migration_copy() -> TemplateMigration:
+    """A template's migrated copy with hostile text."""
+    return TemplateMigration(
+        template=f"lab-{EVIL}",
+        path=f"/home/u/{TEX}.yml",
+        original_path=f"/srv/{SCRIPT}.yml",
+        action="created",
+        ami_config={"strategy": "ami_preferred"},
+        mappings={"eu-west-1": AMI},
+        active=False,
+        shadowed_by=f"/elsewhere/{MARKUP}.yml",
+        warnings=[f"shadowed {EVIL}"],
+    )
+
+
+HOSTILE.update(
+    {
+        "MigrationReport": MigrationReport(
+            region="eu-west-1",
+            launches_per_month=20,
+            price_as_of="2025-11",
+            rows=[
+                TemplateAnalysis(
+                    template=f"lab-{EVIL}",
+                    name=EVIL,
+                    path="/x.yml",
+                    has_ami_config=False,
+                    ami_only=False,
+                    instance_type="t3.large",
+                    architecture="x86_64",
+                    hourly_price=0.0832,
+                    script_setup_seconds=420,
+                    ami_launch_seconds=45,
+                    minutes_saved_per_launch=7.0,
+                    setup_cost_per_launch=0.0097,
+                    launches_per_month=20,
+                    savings_per_month=0.19,
+                    ami_storage_per_month=2.0,
+                    net_per_month=-1.81,
+                    verdict=Verdict.SCRIPT_IS_FINE,
+                    reason=f"storage outweighs {EVIL}",
+                )
+            ],
+            errors=[f"broken.yml: {EVIL}"],
+        ),
+        "TemplateMigration": migration_copy(),
+        "InstanceMigration": InstanceMigration(
+            workstation="ws-evil",
+            instance_id="i-0123456789abcdef0",
+            region="eu-west-1",
+            template=f"lab-{EVIL}",
+            ami_id=AMI,
+            build=HOSTILE["ImageBuild"],
+            template_copy=migration_copy(),
+        ),
+        "MigrationMatrix": MigrationMatrix(
+            templates=[f"lab-{EVIL}"],
+            regions=["ap-south-1"],
+            rows=[
+                MatrixRow(
+                    template=f"lab-{EVIL}",
+                    region="ap-south-1",
+                    ok=False,
+                    error=f"no AMI {EVIL}",
+                    error_code="resolution_failed",
+                )
+            ],
+            failed=1,
+            notes=[f"not loaded {EVIL}"],
+        ),
+    }
+)
+
+
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 def test_hostile_text_is_escaped_in_html_and_literal_in_text(
     shell: InteractiveShell, kind: str
@@ -277,7 +360,9 @@ def test_every_new_result_type_is_covered() -> None:
     registered = {
         name
         for module, name in RESULT_TYPES
-        if module.startswith(("cws_jupyter.core.images", "cws_jupyter.core.instances"))
+        if module.startswith(
+            ("cws_jupyter.core.images", "cws_jupyter.core.instances", "cws_jupyter.core.migration")
+        )
         or module == "cws_jupyter.core.jobs"
     }
     assert registered - {"StoredImageCosts"} <= set(HOSTILE)

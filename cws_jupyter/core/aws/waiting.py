@@ -56,10 +56,7 @@ def wait_for(
             return
         elapsed = time.monotonic() - started
         if elapsed > timeout_seconds:
-            raise OperationFailed(
-                f"gave up waiting for {what} in {region} after {elapsed:.0f} s; it may still "
-                "finish: check it with `cws ami status` or the AWS console"
-            )
+            raise OperationFailed(f"gave up waiting for {what} in {region} after {elapsed:.0f} s")
         share = min(0.95, elapsed / estimate)
         left = max(0, round(estimate - elapsed))
         progress(

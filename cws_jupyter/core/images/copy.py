@@ -72,6 +72,9 @@ def plan_copy(
             field="ami_id",
         )
     source_tags = {t["Key"]: t["Value"] for t in image.get("Tags", [])}
+    built = T.build_of(source_tags, image.get("Description"))
+    if built and T.TEMPLATE not in source_tags:  # a build shared with us: its tags are private
+        source_tags.update({T.TEMPLATE: built[0], T.TEMPLATE_HASH: built[1] or ""})
     gb = snapshot_gb(image) or 8
     return CopyPlan(
         source_ami=ami_id,
@@ -142,7 +145,7 @@ def run_copy(
     except KeyboardInterrupt:
         cancel.set()  # every region stops waiting and removes its unfinished copy
         wait(futures.values())
-        raise
+        raise KeyboardInterrupt(_stopped(futures)) from None
     rows = []
     for region, future in futures.items():
         try:
@@ -164,6 +167,18 @@ def run_copy(
         job_id=job.job_id,
         seconds=round(time.monotonic() - started, 2),
     )
+
+
+def _stopped(futures: dict[str, Any]) -> str:
+    """What each region did when the copy was stopped, in words."""
+    parts = []
+    for region, future in futures.items():
+        try:
+            row = future.result()
+            parts.append(f"{region}: {row.status} {row.ami_id or ''}".strip())
+        except (CwsError, InterruptedError) as exc:
+            parts.append(f"{region}: {getattr(exc, 'message', None) or exc}")
+    return "; ".join(parts) or "nothing was copied"
 
 
 def _copy_one(

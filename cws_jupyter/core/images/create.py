@@ -46,6 +46,7 @@ class CreatePlan:
     volume_gb: int
     estimate_seconds: int
     copy_to: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,6 +86,7 @@ def plan_create(
             field="instance_id",
         )
     volume_gb = _volume_gb(ctx, region, instance)
+    warnings = _too_early(instance, template)
     tag_set = {
         T.TEMPLATE: template.slug,
         T.TEMPLATE_HASH: digest,
@@ -107,6 +109,7 @@ def plan_create(
         volume_gb=volume_gb,
         estimate_seconds=ctx.prices.copy_seconds(volume_gb),
         copy_to=targets,
+        warnings=warnings,
         params={
             "template": template.slug,
             "instance_id": instance_id,
@@ -149,6 +152,7 @@ def start_create(ctx: ImageContext, plan: CreatePlan, job: JobHandle) -> ImageBu
         estimated_completion=done_by.isoformat(timespec="seconds"),
         tags=image_tags,
         job_id=job.job_id,
+        warnings=list(plan.warnings),
     )
 
 
@@ -246,6 +250,25 @@ def _instance(ctx: ImageContext, region: str, instance_id: str) -> dict[str, Any
         for instance in reservation.get("Instances", []):
             return instance  # type: ignore[no-any-return]
     raise BadInput(f"instance {instance_id} does not exist in {region}", field="instance_id")
+
+
+def _too_early(instance: dict[str, Any], template: Any) -> list[str]:
+    """A warning when the instance may still be installing the template at first boot."""
+    from ..templates.userdata import BOOT_SECONDS, setup_seconds
+
+    launched = instance.get("LaunchTime")
+    if not template.has_provisioning or not isinstance(launched, dt.datetime):
+        return []
+    age = (dt.datetime.now(dt.timezone.utc) - launched).total_seconds()
+    needed = BOOT_SECONDS + setup_seconds(template)
+    if age >= needed:
+        return []
+    return [
+        f"{instance['InstanceId']} started {age / 60:.0f} min ago; provisioning "
+        f"{template.slug} by script takes about {needed / 60:.0f} min: if it was provisioned "
+        "by script, this image may hold a half-installed workstation (check "
+        "/var/log/cws-provision.log on it first)"
+    ]
 
 
 def _volume_gb(ctx: ImageContext, region: str, instance: dict[str, Any]) -> int:

@@ -26,7 +26,7 @@ def delete_image(
     if not yes:
         raise BadInput(
             f"deleting {ami_id} deregisters it and deletes its snapshots for good; "
-            "add --yes to confirm",
+            "add --yes to confirm (REST: DELETE is the confirmation)",
             field="yes",
         )
     image = ctx.describe(region, ami_id)
@@ -94,6 +94,7 @@ def publish_image(
             Overwrite=True,
             Description=f"AMI published by cws-jupyter ({ami_id})",
         )
+    ctx.changed()  # a cached lookup of this parameter would name the image it named before
     return PublishResult(
         ami_id=ami_id,
         region=region,

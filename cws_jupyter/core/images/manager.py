@@ -43,12 +43,15 @@ class ImageManager:
         ctx: ImageContext,
         template: Callable[[str], LoadedTemplate],
         workstation: InstanceLookup = lambda name: None,
+        provisioning: Callable[[str], str | None] = lambda ref: None,
     ) -> None:
         """Operations over ``ctx``; ``template(ref)`` loads a template, ``workstation(name)``
-        finds a workstation launched by cws (so builds can name it instead of its instance id)."""
+        finds a workstation launched by cws (so builds can name it instead of its instance id),
+        ``provisioning(ref)`` says how it was provisioned (a complete image needs no wait)."""
         self.ctx = ctx
         self._template = template
         self._workstation = workstation
+        self._provisioning = provisioning
 
     # -- build ---------------------------------------------------------------------------------
     def plan_create(
@@ -70,7 +73,7 @@ class ImageManager:
             found = self._workstation(instance)
             if found is not None:
                 instance, region = found[0], region or found[1]
-        return building.plan_create(
+        plan = building.plan_create(
             self.ctx,
             loaded,
             instance,
@@ -81,6 +84,9 @@ class ImageManager:
             user_tags=tags,
             copy_to=copy_to,
         )
+        if self._provisioning(plan.instance_id) == "none":  # launched complete: nothing to wait for
+            plan.warnings.clear()
+        return plan
 
     def start_create(self, plan: CreatePlan) -> tuple[ImageBuild, JobHandle]:
         """CreateImage, recorded as a job; returns the pending build and its job."""

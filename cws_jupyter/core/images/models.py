@@ -40,6 +40,7 @@ class ImageBuild(BaseModel):
     copies: list[CopyRow] = Field(
         default_factory=list, description="Copies made to other regions (the spec's multi_region)"
     )
+    warnings: list[str] = Field(default_factory=list)
 
 
 class StoredImage(BaseModel):

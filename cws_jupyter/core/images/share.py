@@ -87,7 +87,7 @@ def share_image(
     if going_public and not (public and yes):
         raise BadInput(
             f"'all' makes {ami_id} public: anyone on AWS could launch it and read what it "
-            "holds. To do it anyway, add --public --yes",
+            'holds. To do it anyway, add --public --yes (REST: "public": true, "yes": true)',
             field="targets",
         )
     image = ctx.describe(region, ami_id)
@@ -102,6 +102,14 @@ def share_image(
         )
     accounts = [t.text for t in wanted if t.kind == "account"]
     snapshots = _share_snapshots(ctx, region, image, accounts, remove) if accounts else []
+    encrypted = any(m.get("Ebs", {}).get("Encrypted") for m in image.get("BlockDeviceMappings", []))
+    if not remove and encrypted and any(t.kind != "public" for t in wanted):
+        warnings.append(
+            "its snapshots are encrypted: other accounts can use it only if the KMS key is a "
+            "customer managed key whose policy lets them (the AWS managed key aws/ebs cannot be "
+            "shared); if needed, copy it under such a key first (`cws ami copy ... --kms-key "
+            "REGION=KEY`)"
+        )
     if not remove and any(t.kind in ("organization", "ou") for t in wanted):
         warnings.append(
             "snapshots cannot be shared with an organization or OU: its accounts can launch "

@@ -85,6 +85,14 @@ class InstanceManager:
         """The live workstation with this name (NotFound otherwise)."""
         return self.ctx.book.get(name)
 
+    def provisioning(self, ref: str) -> str | None:
+        """How a workstation (by name or instance id) was provisioned at launch: none (a complete
+        image), ami_plus_script or script; None when cws did not launch it."""
+        for record in self.ctx.book.list():
+            if ref in (record.name, record.id):
+                return record.provisioning
+        return None
+
     def lookup(self, name: str) -> tuple[str, str] | None:
         """(instance id, region) of a live workstation with this name, or None."""
         record = self.ctx.book.find(name)

@@ -30,7 +30,8 @@ def check_cidrs(cidrs: list[str], allow_world: bool = False) -> list[str]:
         if str(network) in WORLD and not allow_world:
             raise BadInput(
                 f"{text} opens the workstation's ports to the whole internet; name your own "
-                "address (e.g. 203.0.113.7/32), or add --allow-any-ip if you really mean it",
+                "address (e.g. 203.0.113.7/32), or add --allow-any-ip (REST: allow_any_ip) if "
+                "you really mean it",
                 field="cidr",
             )
         checked.append(str(network))

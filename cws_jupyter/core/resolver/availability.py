@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from ..templates.loader import LoadedTemplate
+from ..templates.models import AMIConfig
 from .instances import candidate_architectures
 from .models import TierOutcome
 from .resolver import Resolver
-from .tiers import TierContext, run_tiers
+from .tiers import IN_REGION_TIERS, Tier, TierContext, own_build, run_tiers
 
 
 class RegionAvailability(BaseModel):
@@ -53,28 +54,26 @@ def availability(
     started, calls = time.perf_counter(), resolver.catalog.access.calls
     template = loaded.template
     matrix = AvailabilityMatrix(template=template.slug)
-    if template.ami_config is None:
-        matrix.regions = [
-            RegionAvailability(region=r, available=False, reason="template has no ami_config")
-            for r in regions
-        ]
-    else:
-        archs = candidate_architectures(template, architecture)
-        ctx = TierContext(
-            template, template.ami_config, archs, resolver.catalog, dt.datetime.now(dt.timezone.utc)
-        )
-        done = [0]
-        lock = threading.Lock()
+    archs = candidate_architectures(template, architecture)
+    # Without an ami_config, only the template's own builds count (as when resolving).
+    config, tiers = (
+        (template.ami_config, IN_REGION_TIERS)
+        if template.ami_config is not None
+        else (AMIConfig(), (own_build,))
+    )
+    ctx = TierContext(template, config, archs, resolver.catalog, dt.datetime.now(dt.timezone.utc))
+    done = [0]
+    lock = threading.Lock()
 
-        def check(region: str) -> RegionAvailability:
-            row = _row(ctx, region)
-            with lock:
-                done[0] += 1
-                if progress:
-                    progress(done[0], len(regions))
-            return row
+    def check(region: str) -> RegionAvailability:
+        row = _row(ctx, region, tiers)
+        with lock:
+            done[0] += 1
+            if progress:
+                progress(done[0], len(regions))
+        return row
 
-        matrix.regions = list(resolver.pool.map(check, regions))
+    matrix.regions = list(resolver.pool.map(check, regions))
     matrix.checked = len(matrix.regions)
     matrix.available_in = sum(r.available for r in matrix.regions)
     matrix.duration_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -82,9 +81,9 @@ def availability(
     return matrix
 
 
-def _row(ctx: TierContext, region: str) -> RegionAvailability:
+def _row(ctx: TierContext, region: str, tiers: tuple[Tier, ...]) -> RegionAvailability:
     started = time.perf_counter()
-    results = run_tiers(ctx, region, strict_errors=False)
+    results = run_tiers(ctx, region, strict_errors=False, tiers=tiers)
     ms = round((time.perf_counter() - started) * 1000, 2)
     hit = next((r for r in results if r.image), None)
     if hit and hit.image:
