@@ -8,11 +8,16 @@ from typing import Any
 import yaml
 
 from ..errors import BadInput
-from ..templates.fields import check_region
-from ..yamlio import load_yaml
+from ..files import FileRefused, read_regular_text
+from ..yamlio import MAX_DEPTH, NestedTooDeep, load_yaml
+from .known import check_region
 from .validate import partition_of
 
 FIELD = "region_fallbacks_file"
+#: The most of an override file read (the whole shipped map is a few KB).
+MAX_FILE_BYTES = 1_000_000
+#: How to point cws-jupyter at a usable file.
+FIX = "point CWS_REGION_FALLBACKS (the region_fallbacks_file setting) at a regular YAML file"
 
 
 def _bad(path: Path, problem: str, region: str | None = None) -> BadInput:
@@ -61,13 +66,18 @@ def read_overrides(path: Path) -> dict[str, list[str]]:
     """Parse ``{region: [neighbour, ...]}`` from ``path``; an empty file overrides nothing."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _bad(path, f"cannot be read ({exc.strerror or exc})") from None
+        text = read_regular_text(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise _bad(path, f"cannot be read: it {exc.problem}; {FIX}") from None
     try:
         data = load_yaml(text)
+    except NestedTooDeep:
+        raise _bad(path, f"is nested more than {MAX_DEPTH} levels deep; {FIX}") from None
     except yaml.YAMLError as exc:
         raise _bad(path, f"is not valid YAML ({exc})".replace("\n", " ")) from None
+    except (RecursionError, ValueError, TypeError, AttributeError) as exc:
+        # PyYAML's constructors fail oddly on odd input (`!!timestamp` with no value).
+        raise _bad(path, f"is not valid YAML ({type(exc).__name__}: {exc})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from ..errors import BadInput
-from ..templates.fields import check_region, known_regions
+from .known import PARTITIONS, check_region, known_regions, partitions
 
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+__all__ = ["PARTITIONS", "commercial_regions", "partition_of", "validate_region"]
 
 
 def validate_region(region: str) -> str:
@@ -22,24 +20,11 @@ def validate_region(region: str) -> str:
         raise BadInput(message, field="region") from None
 
 
-@lru_cache(maxsize=1)
-def _partitions() -> dict[str, str]:
-    """Map every EC2 region botocore knows to its partition name."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    return {
-        region: partition
-        for partition in PARTITIONS
-        for region in session.get_available_regions("ec2", partition_name=partition)
-    }
-
-
 def partition_of(region: str) -> str | None:
     """The partition (aws, aws-cn, aws-us-gov) a region belongs to, or None if unknown."""
-    return _partitions().get(region)
+    return partitions().get(region)
 
 
 def commercial_regions() -> list[str]:
     """Every EC2 region in the commercial ``aws`` partition, sorted."""
-    return sorted(r for r, p in _partitions().items() if p == "aws")
+    return sorted(r for r, p in partitions().items() if p == "aws")

@@ -174,6 +174,15 @@ def dynamic_search(ctx: TierContext, region: str) -> TierResult:
     search = ctx.config.ami_search
     if search is None:
         return _result(method, region, TierOutcome.SKIPPED, "no ami_search configured")
+    refusal = search.refusal()
+    if refusal:  # an owner that is not one: never search without the owner the author meant
+        return _result(
+            method,
+            region,
+            TierOutcome.REFUSED,
+            refusal,
+            warnings=[f"template '{ctx.template.slug}': {refusal}; the search was refused"],
+        )
     owners = search.all_owners()
     if not owners:
         return _result(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from enum import Enum
-from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
 
+# The region checks live with the region data; imported here for the template fields (and
+# for callers that know them from here).
+from ..regions.known import AZ_RE, check_region, known_regions, nearest_region  # noqa: F401
+
 AMI_ID_RE = re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 DURATION_RE = re.compile(r"^(?:(\d{1,6})h)?(?:(\d{1,7})m)?(?:(\d{1,9})s)?$")
-INSTANCE_TYPE_RE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+INSTANCE_TYPE_RE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+(?:-[a-z0-9]+)*$")  # m7i.metal-24xl
 
 
 class Strategy(str, Enum):
@@ -68,77 +70,30 @@ def check_ami_id(value: str) -> str:
     return value
 
 
-@lru_cache(maxsize=1)
-def known_regions() -> frozenset[str]:
-    """Every EC2 region botocore knows, across the commercial, China and GovCloud partitions."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    regions: set[str] = set()
-    for partition in ("aws", "aws-cn", "aws-us-gov"):
-        regions.update(session.get_available_regions("ec2", partition_name=partition))
-    return frozenset(regions)
-
-
 OWNER_ALIASES = frozenset({"amazon", "aws-marketplace", "self", "aws-backup-vault"})
 ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
 
 
-def check_owner(value: str) -> str:
-    """An image owner is a 12-digit account id or one of EC2's aliases."""
-    if not isinstance(value, str) or not (ACCOUNT_ID_RE.match(value) or value in OWNER_ALIASES):
-        raise ValueError(
-            f"{shown(value)} is not an image owner: use a 12-digit AWS account id (Canonical is "
-            "099720109477, Amazon 137112412989) or one of amazon, aws-marketplace, self"
-        )
-    return value
-
-
-AZ_RE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")
-
-
-def _typo_distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of two neighbouring letters as one edit (us-esat-1)."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[-1]
-
-
-def nearest_region(value: str) -> str | None:
-    """The known region a mistyped name most likely meant, or None when nothing is close."""
-    text = value.strip().lower()[:64]
-    regions = sorted(known_regions())
-    if text in regions:
-        return text
-    zone = AZ_RE.match(text)
-    if zone and zone.group(1) in regions:
-        return zone.group(1)
-    scored = sorted(
-        regions,
-        key=lambda r: (_typo_distance(text, r), -difflib.SequenceMatcher(None, text, r).ratio()),
+def owner_problem(value: object) -> str | None:
+    """Why ``value`` is not an image owner EC2 can search (None when it is one)."""
+    if isinstance(value, str) and (ACCOUNT_ID_RE.match(value) or value in OWNER_ALIASES):
+        return None
+    quote = (
+        ' (put account ids in quotes, e.g. owner: "099720109477": YAML reads some numbers as octal)'
+        if isinstance(value, str) and value.isdigit()
+        else ""
     )
-    best = scored[0]
-    return best if _typo_distance(text, best) <= max(2, len(best) // 4) else None
+    return (
+        f"{shown(value)} is not an image owner: use a 12-digit AWS account id (Canonical is "
+        "099720109477, Amazon 137112412989) or one of amazon, aws-marketplace, self" + quote
+    )
 
 
-def check_region(value: str) -> str:
-    """A region must be one AWS actually has; suggest the nearest spelling otherwise."""
-    if not isinstance(value, str) or value not in known_regions():
-        hint = nearest_region(value) if isinstance(value, str) else None
-        if hint and AZ_RE.match(str(value).strip().lower()):
-            suggestion = f"; that is an availability zone, its region is {hint}"
-        else:
-            suggestion = f"; did you mean {hint}?" if hint else ""
-        raise ValueError(
-            f"{shown(value)} is not an AWS region{suggestion} (e.g. us-east-1, eu-west-1)"
-        )
+def check_owner(value: str) -> str:
+    """An image owner is a 12-digit account id or one of EC2's aliases (ValueError otherwise)."""
+    problem = owner_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

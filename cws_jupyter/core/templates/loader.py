@@ -1,42 +1,47 @@
-"""Find, read, inherit and validate template files from the template search path."""
+"""The template search path: find, read, inherit and validate templates by slug or name."""
 
 from __future__ import annotations
 
 import copy
-import os
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import NotFound, TemplateError
-from ..yamlio import MAX_DEPTH, NestedTooDeep, load_yaml
-from .inheritance import merge
+from .advice import template_advice
+from .discovery import Folder, scan, templates_in
+from .documents import (
+    MAX_FILE_BYTES,
+    MAX_VALUES,
+    SUFFIXES,
+    Document,
+    parse_document,
+    read_document,
+    slugify,
+)
+from .inheritance import Inheritance
 from .models import Template
-from .problems import describe_validation_error, describe_yaml_error, drop_keys
+from .pool import Pool
+from .problems import describe_validation_error, drop_keys
 
-SUFFIXES = (".yml", ".yaml")
-MAX_FILE_BYTES = 1_000_000
-#: Values (mapping keys, list items, scalars) one document may expand to, aliases included.
-MAX_VALUES = 200_000
-
-
-def shipped_templates_dir() -> Path:
-    """The templates that ship with cws-jupyter (the wheel's copy, or the source tree's)."""
-    packaged = resources.files("cws_jupyter") / "_shipped_templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "templates"
-
-
-def slugify(text: str) -> str:
-    """``'Rocky Linux 9 Base'`` -> ``rocky-linux-9-base``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "template"
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_VALUES",
+    "SUFFIXES",
+    "LoadedTemplate",
+    "TemplateCheck",
+    "TemplateLibrary",
+    "parse_document",
+    "read_document",
+    "shipped_templates_dir",
+    "slugify",
+    "validate_document",
+]
+#: Files beside a validated file read to find its parents (they are not themselves checked).
+MAX_SIBLINGS = 2_000
 
 
 class LoadedTemplate(BaseModel):
@@ -58,99 +63,15 @@ class TemplateCheck(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-@dataclass
-class _Document:
-    """A parsed YAML file, before inheritance and validation."""
-
-    origin: str
-    data: dict[str, Any]
-    slug: str
-    name: str
-    warnings: list[str] = field(default_factory=list)
+def shipped_templates_dir() -> Path:
+    """The templates that ship with cws-jupyter (the wheel's copy, or the source tree's)."""
+    packaged = resources.files("cws_jupyter") / "_shipped_templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
-def parse_document(text: str | bytes, origin: str, default_slug: str | None = None) -> _Document:
-    """Parse one template document; any failure is a ``TemplateError`` naming the file."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise TemplateError(
-                f"{origin}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-            ) from None
-    if len(text) > MAX_FILE_BYTES:
-        raise TemplateError(
-            f"{origin}: larger than {MAX_FILE_BYTES} characters; is it really a template?"
-        )
-    try:
-        data = load_yaml(text, MAX_DEPTH)
-    except NestedTooDeep as exc:
-        mark = exc.problem_mark
-        raise TemplateError(
-            f"{origin}:{mark.line + 1}:{mark.column + 1}: the YAML is nested more than "
-            f"{MAX_DEPTH} levels deep; a template needs only a few"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise TemplateError(describe_yaml_error(origin, exc)) from None
-    except RecursionError:
-        raise TemplateError(f"{origin}: YAML could not be read: it is nested too deeply") from None
-    except Exception as exc:  # noqa: BLE001 - PyYAML's constructors can fail in odd ways on odd
-        # input (`!!timestamp ` with no value raises AttributeError, bad dates ValueError).
-        problem = f"{type(exc).__name__}: {exc}"
-        raise TemplateError(f"{origin}: YAML could not be read: {problem}") from None
-    if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise TemplateError(
-            f"{origin}: a template must be a YAML mapping of fields, but this is {kind}"
-        )
-    _check_size(data, origin)
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise TemplateError(
-            f"{origin}: field 'name': every template needs a display name (a non-empty string)",
-            field="name",
-        )
-    slug = data.get("slug") if isinstance(data.get("slug"), str) and data.get("slug") else None
-    return _Document(origin, data, slug or default_slug or slugify(name), name)
-
-
-def _check_size(data: Any, origin: str) -> None:
-    """Refuse alias tricks: a YAML alias that contains itself, or aliases of aliases that expand
-    to far more values than the file holds (each would hang or break later copying and JSON)."""
-    budget = MAX_VALUES
-    stack: list[tuple[Any, frozenset[int]]] = [(data, frozenset())]
-    while stack:
-        node, ancestors = stack.pop()
-        budget -= 1
-        if budget < 0:
-            raise TemplateError(
-                f"{origin}: the YAML expands to more than {MAX_VALUES} values "
-                "(aliases of aliases?); a template is much smaller than that"
-            )
-        if isinstance(node, (dict, list)):
-            if id(node) in ancestors:
-                raise TemplateError(
-                    f"{origin}: a YAML alias refers to itself (a recursive &anchor)"
-                )
-            inner = ancestors | {id(node)}
-            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
-            stack.extend((child, inner) for child in children)
-
-
-def read_document(path: Path) -> _Document:
-    """Read and parse one template file."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise TemplateError(
-                f"{path}: larger than {MAX_FILE_BYTES} bytes; is it really a template?"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TemplateError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    return parse_document(raw, str(path), default_slug=slugify(path.stem))
-
-
-def validate_document(doc: _Document, data: dict[str, Any]) -> LoadedTemplate:
+def validate_document(doc: Document, data: dict[str, Any]) -> LoadedTemplate:
     """Validate a (merged) document; unknown keys become warnings, everything else an error."""
     data = dict(data)
     data["slug"] = doc.slug
@@ -175,19 +96,6 @@ def validate_document(doc: _Document, data: dict[str, Any]) -> LoadedTemplate:
     raise TemplateError(f"{doc.origin}: template '{doc.name}' could not be validated")
 
 
-def template_advice(template: Template) -> list[str]:
-    """Valid but risky settings, worth a warning at load time."""
-    advice: list[str] = []
-    search = template.ami_config.ami_search if template.ami_config else None
-    if search is not None and not search.all_owners():
-        advice.append(
-            "field 'ami_config.ami_search': no owner, so the search will be refused (anyone can "
-            "publish a look-alike image: AMI squatting, CVE-2018-15869); add `owner:` "
-            "(e.g. 099720109477 for Canonical, 137112412989 for Amazon, or self)"
-        )
-    return advice
-
-
 def _dotted(loc: tuple) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
 
@@ -195,32 +103,52 @@ def _dotted(loc: tuple) -> str:
 class TemplateLibrary:
     """Every template on the search path: CWS_TEMPLATE_PATH first, then the user's, then shipped."""
 
-    def __init__(self, folders: Iterable[Path]) -> None:
+    def __init__(
+        self,
+        folders: Iterable[Path],
+        *,
+        named_by: dict[Path, str] | None = None,
+        optional: Iterable[Path] = (),
+    ) -> None:
+        """``named_by`` says which setting named a folder; ``optional`` folders may be missing."""
         self.folders = [Path(f) for f in folders]
-        self._docs: dict[str, _Document] | None = None
+        spare = {Path(f) for f in optional}
+        self._folders = [
+            Folder(f, (named_by or {}).get(f), required=f not in spare) for f in self.folders
+        ]
+        self._docs: dict[str, Document] | None = None
         self._seen: tuple[tuple[str, int, int, int], ...] = ()
         self.shadowed: list[str] = []
         self.unreadable: list[tuple[Path, TemplateError]] = []
+        #: Problems with the search path itself (a folder missing, a file where a folder belongs).
+        self.warnings: list[str] = []
 
     @classmethod
     def from_settings(cls, settings: Any) -> TemplateLibrary:
         """The standard search path for these settings."""
-        folders = [*settings.template_path, settings.user_template_dir, shipped_templates_dir()]
-        return cls(folders)
+        path = list(settings.template_path)
+        user, shipped = settings.user_template_dir, shipped_templates_dir()
+        return cls(
+            [*path, user, shipped],
+            named_by={Path(p): "CWS_TEMPLATE_PATH" for p in path},
+            optional=[user],
+        )
 
     # -- discovery ----------------------------------------------------------------
-    def _documents(self) -> dict[str, _Document]:
+    def _documents(self) -> dict[str, Document]:
         """The documents on the path, read again when a file was added, removed or changed
         (a long-lived Jupyter server sees templates written by `cws migrate` or an editor)."""
-        paths = [path for folder in self.folders for path in _template_files(folder)]
+        scans = [scan(folder) for folder in self._folders]
+        paths = [path for found in scans for path in found.paths]
         seen = tuple(_stamp(path) for path in paths)
+        self.warnings = [w for found in scans for w in found.warnings]
         if self._docs is None or seen != self._seen:
             self._seen = seen
             self.shadowed, self.unreadable = [], []
-            docs: dict[str, _Document] = {}
+            docs: dict[str, Document] = {}
             for path in paths:
                 try:
-                    doc = read_document(path)
+                    doc = read_document(path, in_folder=True)
                 except TemplateError as exc:
                     self.unreadable.append((path, exc))
                     continue
@@ -231,17 +159,9 @@ class TemplateLibrary:
             self._docs = docs
         return self._docs
 
-    def _find_document(
-        self, ref: str, extra: dict[str, _Document] | None = None
-    ) -> _Document | None:
-        pool = {**self._documents(), **(extra or {})}
-        if ref in pool:
-            return pool[ref]
-        wanted = ref.strip().lower()
-        for doc in pool.values():
-            if doc.name.strip().lower() == wanted or doc.slug == slugify(ref):
-                return doc
-        return None
+    def _pool(self) -> Pool:
+        """The documents on the path, for looking templates and parents up."""
+        return Pool(self._documents(), broken=[self.unreadable])
 
     def slugs(self) -> list[str]:
         """Every template slug on the search path, sorted."""
@@ -250,32 +170,39 @@ class TemplateLibrary:
     # -- loading ------------------------------------------------------------------
     def get(self, ref: str) -> LoadedTemplate:
         """Load a template by slug or display name, with inheritance applied."""
-        doc = self._find_document(ref)
+        pool = self._pool()
+        doc = pool.find(ref)
         if doc is None:
             for path, error in self.unreadable:  # the file is there but broken: say why
                 if slugify(path.stem) == slugify(ref):
                     raise error
             known = ", ".join(self.slugs()) or "none"
+            notes = "".join(f"; {w}" for w in self.warnings)
             raise NotFound(
-                f"no template named '{ref}' (known templates: {known})", field="template"
+                f"no template named '{ref}' (known templates: {known}){notes}", field="template"
             )
-        return self._load(doc)
+        return self._with_path_warnings(self._load(doc, pool))
 
     def list(self) -> tuple[list[LoadedTemplate], list[TemplateError]]:
-        """Load every template; returns the ones that loaded and the errors of the rest."""
+        """Load every template; returns the ones that loaded and the errors of the rest
+        (a problem with the search path itself comes first, as an error of field template_path)."""
+        docs = self._documents()
+        errors = [TemplateError(w, field="template_path") for w in self.warnings]
+        errors += [exc for _, exc in self.unreadable]
+        pool = Pool(docs, broken=[self.unreadable])
+        inheritance = Inheritance(pool.find, pool.known, pool.why_missing)
         loaded: list[LoadedTemplate] = []
-        self._documents()  # reads the folders (and fills `unreadable`) on first use
-        errors: list[TemplateError] = [exc for _, exc in self.unreadable]
-        for slug in self.slugs():
+        for slug in sorted(docs):
             try:
-                loaded.append(self._load(self._documents()[slug]))
+                loaded.append(self._load(docs[slug], pool, inheritance))
             except TemplateError as exc:
                 errors.append(exc)
         return loaded, errors
 
     def load_text(self, text: str, origin: str = "<inline>") -> LoadedTemplate:
         """Load a template written inline (a notebook cell), resolving parents from the library."""
-        return self._load(parse_document(text, origin))
+        doc = parse_document(text, origin)
+        return self._with_path_warnings(self._load(doc, self._pool()))
 
     def check_text(self, text: str, origin: str = "<inline>") -> TemplateCheck:
         """Validate one inline template (parents come from the library)."""
@@ -283,21 +210,14 @@ class TemplateLibrary:
             doc = parse_document(text, origin)
         except TemplateError as exc:
             return TemplateCheck(path=origin, ok=False, errors=_messages(exc))
-        try:
-            loaded = self._load(doc)
-        except TemplateError as exc:
-            return TemplateCheck(
-                path=origin, slug=doc.slug, name=doc.name, ok=False, errors=_messages(exc)
-            )
-        return TemplateCheck(
-            path=origin, slug=doc.slug, name=doc.name, ok=True, warnings=loaded.warnings
-        )
+        return self._check(doc, self._pool())
 
     def check_files(self, paths: Iterable[Path]) -> list[TemplateCheck]:
-        """Validate files (which may inherit from each other or from the library)."""
+        """Validate files; their parents are looked up among the files given, then on the search
+        path, then beside each file (where a template's parent usually sits)."""
         checks: dict[str, TemplateCheck] = {}
-        docs: dict[str, _Document] = {}
-        checked: list[_Document] = []
+        docs: dict[str, Document] = {}
+        checked: list[tuple[Path, Document]] = []
         for path in paths:
             try:
                 doc = read_document(Path(path))
@@ -312,49 +232,74 @@ class TemplateLibrary:
                 )
             else:
                 docs[doc.slug] = doc
-            checked.append(doc)
-        for doc in checked:
-            try:
-                loaded = self._load(doc, extra=docs)
-                checks[doc.origin] = TemplateCheck(
-                    path=doc.origin, slug=doc.slug, name=doc.name, ok=True, warnings=loaded.warnings
-                )
-            except TemplateError as exc:
-                checks[doc.origin] = TemplateCheck(
-                    path=doc.origin, slug=doc.slug, name=doc.name, ok=False, errors=_messages(exc)
-                )
+            checked.append((Path(path), doc))
+        library = self._documents()
+        beside: dict[Path, _Siblings] = {}
+        for path, doc in checked:
+            folder = path.parent
+            if folder not in beside:
+                beside[folder] = _Siblings(folder, docs)
+            found = beside[folder]
+            pool = Pool(docs, library, found.docs, broken=[self.unreadable, found.broken])
+            checks[doc.origin] = self._check(doc, pool)
         return list(checks.values())
 
-    def _load(self, doc: _Document, extra: dict[str, _Document] | None = None) -> LoadedTemplate:
-        data = self._inherited_data(doc, extra, chain=[])
-        return validate_document(doc, data)
-
-    def _inherited_data(
-        self, doc: _Document, extra: dict[str, _Document] | None, chain: list[str]
-    ) -> dict[str, Any]:
-        if doc.slug in chain:
-            cycle = " -> ".join([*chain[chain.index(doc.slug) :], doc.slug])
-            raise TemplateError(f"{doc.origin}: inheritance cycle: {cycle}", field="inherits")
-        parents = doc.data.get("inherits") or []
-        parents = [parents] if isinstance(parents, str) else parents
-        if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
-            raise TemplateError(
-                f"{doc.origin}: field 'inherits': expected a template name or a list of names "
-                f"(got {parents!r})",
-                field="inherits",
+    def _check(self, doc: Document, pool: Pool) -> TemplateCheck:
+        """Validate one parsed document against ``pool``; errors go in the check, not raised."""
+        try:
+            loaded = self._with_path_warnings(self._load(doc, pool))
+        except TemplateError as exc:
+            return TemplateCheck(
+                path=doc.origin, slug=doc.slug, name=doc.name, ok=False, errors=_messages(exc)
             )
-        merged: dict[str, Any] = {}
-        for ref in parents:
-            parent = self._find_document(ref, extra)
-            if parent is None:
-                known = ", ".join(sorted({**self._documents(), **(extra or {})})) or "none"
-                raise TemplateError(
-                    f"{doc.origin}: field 'inherits': no template named '{ref}' "
-                    f"(by slug or display name; known: {known})",
-                    field="inherits",
-                )
-            merged = merge(merged, self._inherited_data(parent, extra, [*chain, doc.slug]))
-        return merge(merged, doc.data) if parents else dict(doc.data)
+        return TemplateCheck(
+            path=doc.origin, slug=doc.slug, name=doc.name, ok=True, warnings=loaded.warnings
+        )
+
+    def _load(
+        self, doc: Document, pool: Pool, inheritance: Inheritance | None = None
+    ) -> LoadedTemplate:
+        """Merge ``doc``'s parents (looked up in ``pool``) into it and validate the result."""
+        inheritance = inheritance or Inheritance(pool.find, pool.known, pool.why_missing)
+        data, warnings = inheritance.data(doc)
+        loaded = validate_document(doc, data)
+        loaded.warnings[len(doc.warnings) : len(doc.warnings)] = warnings
+        return loaded
+
+    def _with_path_warnings(self, loaded: LoadedTemplate) -> LoadedTemplate:
+        """``loaded`` with the search path's own problems among its warnings."""
+        loaded.warnings += [w for w in self.warnings if w not in loaded.warnings]
+        return loaded
+
+
+class _Siblings:
+    """The templates in a validated file's folder (not sub-folders), read on first use."""
+
+    def __init__(self, folder: Path, given: dict[str, Document]) -> None:
+        self.folder = folder
+        self.given = {doc.origin for doc in given.values()}
+        self._docs: dict[str, Document] | None = None
+        self._broken: list[tuple[Path, TemplateError]] = []
+
+    def docs(self) -> dict[str, Document]:
+        """Slug -> document of each readable neighbour (files being validated left out)."""
+        if self._docs is None:
+            self._docs = {}
+            for path in templates_in(self.folder, MAX_SIBLINGS):
+                if str(path) in self.given:
+                    continue
+                try:
+                    doc = read_document(path, in_folder=True)
+                except TemplateError as exc:  # matters only if it is a parent: kept to say so
+                    self._broken.append((path, exc))
+                    continue
+                self._docs.setdefault(doc.slug, doc)
+        return self._docs
+
+    def broken(self) -> list[tuple[Path, TemplateError]]:
+        """The neighbours that could not be read."""
+        self.docs()
+        return self._broken
 
 
 def _stamp(path: Path) -> tuple[str, int, int, int]:
@@ -365,15 +310,6 @@ def _stamp(path: Path) -> tuple[str, int, int, int]:
     except OSError:
         return (str(path), 0, 0, 0)
     return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-def _template_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = []
-    for root, _dirs, files in os.walk(folder):
-        found += [Path(root) / f for f in files if f.endswith(SUFFIXES)]
-    return sorted(found)
 
 
 def _messages(exc: TemplateError) -> list[str]:

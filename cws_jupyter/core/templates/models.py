@@ -17,9 +17,9 @@ from .fields import (
     PackageManager,
     Region,
     Strategy,
-    check_owner,
     duration_seconds,
     normalize_architecture,
+    owner_problem,
     shown,
 )
 
@@ -69,20 +69,45 @@ class AMISearch(Strict):
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
-    @field_validator("owner")
+    @field_validator("owner", mode="before")
     @classmethod
-    def _owner(cls, value: str | None) -> str | None:
-        return value if value is None else check_owner(value)
+    def _owner(cls, value: Any) -> Any:
+        return _owner_text(value)
 
-    @field_validator("owners")
+    @field_validator("owners", mode="before")
     @classmethod
-    def _owners(cls, values: list[str]) -> list[str]:
-        return [check_owner(v) for v in values]
+    def _owners(cls, value: Any) -> Any:
+        value = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+        return [_owner_text(v) for v in value] if isinstance(value, list) else value
+
+    def owner_problems(self) -> list[tuple[str, str]]:
+        """``(field, reason)`` for each owner EC2 cannot search (a name, not an account id).
+
+        Kept, not rejected, so a user's template still loads; the search itself is refused
+        (``refusal``) and the loader warns with the same reason.
+        """
+        named = [("owner", self.owner)] if self.owner is not None else []
+        named += [(f"owners[{i}]", owner) for i, owner in enumerate(self.owners)]
+        return [(where, why) for where, owner in named if (why := owner_problem(owner))]
+
+    def refusal(self) -> str | None:
+        """Why this search may not run (an owner that is not one), or None when it may."""
+        problems = self.owner_problems()
+        if not problems:
+            return None
+        return "; ".join(f"field 'ami_config.ami_search.{where}': {why}" for where, why in problems)
 
     def all_owners(self) -> list[str]:
-        """``owner`` and ``owners`` together, de-duplicated, in order."""
+        """The valid owners of ``owner`` and ``owners`` together, de-duplicated, in order."""
         merged = ([self.owner] if self.owner else []) + self.owners
-        return list(dict.fromkeys(merged))
+        return [o for o in dict.fromkeys(merged) if owner_problem(o) is None]
+
+
+def _owner_text(value: Any) -> Any:
+    """An unquoted account id (``owner: 137112412989``) read by YAML as a number: its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 class MarketplaceSearch(Strict):
