@@ -1,16 +1,12 @@
-"""Cache of AWS lookups per (region, query): in memory, on disk, or both; Redis can implement it too."""
+"""Cache of AWS lookups per (region, query): in memory, shared on disk (``cache_sqlite``), or both;
+Redis could implement the same protocol."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Any, Protocol
-
-from filelock import FileLock
 
 
 class LookupCache(Protocol):
@@ -74,83 +70,8 @@ class MemoryCache:
                 del self._data[key]
 
 
-class DiskCache:
-    """A JSON file shared by every process of the user: file lock for writes, atomic replace."""
-
-    def __init__(self, path: Path, clock: Any = time.time) -> None:
-        self.path = Path(path)
-        self._lock = FileLock(str(self.path) + ".lock", timeout=10)
-        self._clock = clock
-        self._snapshot: dict[str, Any] | None = None
-        self._mtime: float | None = None
-
-    def _read(self) -> dict[str, Any]:
-        try:
-            mtime = self.path.stat().st_mtime
-        except FileNotFoundError:
-            return {}
-        if self._snapshot is not None and mtime == self._mtime:
-            return self._snapshot
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            data = data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            data = {}  # a damaged cache is only a cache: start afresh
-        self._snapshot, self._mtime = data, mtime
-        return data
-
-    def _write(self, data: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._snapshot, self._mtime = data, self.path.stat().st_mtime
-
-    def get(self, key: str) -> Any | None:
-        """The cached value, or None when absent or expired."""
-        entry = self._read().get(key)
-        if not isinstance(entry, dict) or entry.get("expires", 0) < self._clock():
-            return None
-        return entry.get("value")
-
-    def set(self, key: str, value: Any, ttl: float) -> None:
-        """Store a value for ``ttl`` seconds (read-modify-write under the file lock)."""
-        self.set_many({key: value}, ttl)
-
-    def set_many(self, items: dict[str, Any], ttl: float) -> None:
-        """Store several values in one locked write."""
-        with self._lock:
-            self._mtime = None  # re-read under the lock
-            now = self._clock()
-            data = {k: v for k, v in self._read().items() if v.get("expires", 0) >= now}
-            for key, value in items.items():
-                data[key] = {"expires": now + ttl, "value": value}
-            self._write(data)
-
-    def evict_image(self, ami_id: str) -> int:
-        """Drop every entry that mentions ``ami_id``."""
-        with self._lock:
-            self._mtime = None
-            data = self._read()
-            kept = {k: v for k, v in data.items() if not mentions(v.get("value"), ami_id)}
-            if len(kept) != len(data):
-                self._write(kept)
-            return len(data) - len(kept)
-
-    def clear(self, prefix: str = "") -> None:
-        """Drop every entry whose key starts with ``prefix``."""
-        with self._lock:
-            self._mtime = None
-            self._write({k: v for k, v in self._read().items() if not k.startswith(prefix)})
-
-
 class LayeredCache:
-    """Memory in front of a shared cache (disk today, Redis in a shared deployment)."""
+    """Memory in front of a shared cache (SQLite on disk today, Redis in a shared deployment)."""
 
     def __init__(self, *layers: LookupCache) -> None:
         self.layers = layers

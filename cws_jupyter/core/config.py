@@ -34,23 +34,53 @@ ENV_NAMES = {
     "template_path": "CWS_TEMPLATE_PATH",
     "region_fallbacks_file": "CWS_REGION_FALLBACKS",
     "extra_trusted_owners": "CWS_TRUSTED_OWNERS",
+    "profile": "AWS_PROFILE",
+    "endpoint_url": "AWS_ENDPOINT_URL",
+    "aws_connect_timeout": "CWS_AWS_CONNECT_TIMEOUT",
+    "aws_read_timeout": "CWS_AWS_READ_TIMEOUT",
+    "aws_max_attempts": "CWS_AWS_MAX_ATTEMPTS",
 }
+#: Settings read as they are from one environment variable each.
+PLAIN_ENV = (
+    "cache_ttl",
+    "max_image_age_days",
+    "aws_connect_timeout",
+    "aws_read_timeout",
+    "aws_max_attempts",
+)
+#: The most of the AWS config file read for its default region (a config file is a few KB).
+MAX_AWS_CONFIG_BYTES = 1_000_000
 
 
 def profile_region(profile: str | None) -> str | None:
-    """The ``region`` of the AWS profile in the shared config file, as the AWS CLI reads it."""
+    """The ``region`` of the AWS profile in the shared config file, as the AWS CLI reads it.
+
+    Only a default: a missing, unreadable or unparsable file, or a profile it lacks, gives None
+    (the commands that use AWS then say what is wrong with the profile or the file).
+    """
     import configparser
 
-    path = Path(os.environ.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
-    if not path.is_file():
+    from .aws.profile import aws_file, file_problem
+
+    path = aws_file("AWS_CONFIG_FILE")
+    if file_problem(path) is not None:
         return None
-    parser = configparser.ConfigParser()
+    parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read(path, encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_AWS_CONFIG_BYTES + 1)
+        if len(raw) > MAX_AWS_CONFIG_BYTES:
+            return None
+        parser.read_string(raw.decode("utf-8"))
     except (configparser.Error, OSError, UnicodeDecodeError):
         return None
-    section = "default" if profile in (None, "", "default") else f"profile {profile}"
-    return parser.get(section, "region", fallback=None) or None
+    name = profile or "default"
+    sections = ("default", "profile default") if name == "default" else (f"profile {name}",)
+    for section in sections:
+        value = parser.get(section, "region", fallback="") if parser.has_section(section) else ""
+        if value.strip():
+            return value.strip()
+    return None
 
 
 def _settings_field(exc: ValidationError) -> str | None:
@@ -82,6 +112,15 @@ class Settings(BaseModel):
     extra_trusted_owners: list[str] = Field(default_factory=list)
     region_fallbacks_file: Path | None = Field(None, description="YAML overriding the fallback map")
     cross_region_workers: int = Field(16, ge=1, le=64)
+    aws_connect_timeout: float = Field(
+        3.0, gt=0, le=300, description="Seconds to wait for a connection to AWS"
+    )
+    aws_read_timeout: float = Field(
+        10.0, gt=0, le=900, description="Seconds to wait for AWS to answer one request"
+    )
+    aws_max_attempts: int = Field(
+        3, ge=1, le=10, description="Attempts per AWS request (retries included)"
+    )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -100,10 +139,9 @@ class Settings(BaseModel):
                 Path(p) for p in env.get("CWS_TEMPLATE_PATH", "").split(os.pathsep) if p
             ],
         }
-        if env.get("AMI_CACHE_TTL"):
-            values["cache_ttl"] = env["AMI_CACHE_TTL"]
-        if env.get("CWS_MAX_AMI_AGE_DAYS"):
-            values["max_image_age_days"] = env["CWS_MAX_AMI_AGE_DAYS"]
+        for name in PLAIN_ENV:
+            if env.get(ENV_NAMES[name], "").strip():
+                values[name] = env[ENV_NAMES[name]].strip()
         if env.get("CWS_TRUSTED_OWNERS"):
             values["extra_trusted_owners"] = [
                 o.strip() for o in env["CWS_TRUSTED_OWNERS"].split(",") if o.strip()

@@ -116,11 +116,12 @@ class CwsService:
     def catalog(self) -> ImageCatalog:
         """Cached image and SSM lookups."""
         from .aws.images import ImageCatalog
-        from .cache import DiskCache, LayeredCache, MemoryCache, NullCache
+        from .cache import LayeredCache, MemoryCache, NullCache
+        from .cache_sqlite import CACHE_FILE, SqliteCache
 
         ttl = self.settings.cache_ttl
         cache = (
-            LayeredCache(MemoryCache(), DiskCache(self.settings.cache_dir / "ami-lookups.json"))
+            LayeredCache(MemoryCache(), SqliteCache(self.settings.cache_dir / CACHE_FILE))
             if ttl > 0
             else NullCache()
         )
@@ -426,9 +427,11 @@ class CwsService:
 
     def _clear_cache(self) -> None:
         """Forget the sandbox's cached lookups (real AWS entries are kept)."""
-        from .cache import DiskCache
+        from .cache_sqlite import CACHE_FILE, SqliteCache
 
-        DiskCache(self.settings.cache_dir / "ami-lookups.json").clear(SANDBOX_NAMESPACE)
+        shared = self.settings.cache_dir / CACHE_FILE
+        if shared.exists():
+            SqliteCache(shared).clear(SANDBOX_NAMESPACE)
         if "catalog" in self.__dict__:
             self.catalog.cache.clear(SANDBOX_NAMESPACE)
 

@@ -14,11 +14,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from .errors import BadInput
+from .errors import BadInput, Conflict
+from .folders import folder_fix, require_folder
 
 DB_FILE = "cws.sqlite3"
 BUSY_TIMEOUT_S = 30.0
@@ -74,23 +75,35 @@ class StateStore:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
             return conn
+        require_folder(self.path.parent, "state")
+        if self.path.exists() and not self.path.is_file():  # a FIFO would block the open
+            raise BadInput(
+                f"the state database {self.path} is not a regular file: move it aside and "
+                "cws-jupyter starts a new one",
+                field="CWS_HOME",
+            )
+        conn = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-        except (OSError, sqlite3.Error) as exc:
+            if not self._ready:
+                self._migrate(conn)
+        except (OSError, sqlite3.Error, BadInput) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, BadInput):
+                raise
+            if isinstance(exc, sqlite3.Error):
+                raise self._unusable(exc) from None
             raise BadInput(
-                f"cannot open the state database {self.path}: {exc}. Point CWS_HOME at a "
-                "writable folder",
+                f"cannot open the state database {self.path}: {exc}. {folder_fix('state')}",
                 field="CWS_HOME",
             ) from None
         self._local.conn, self._local.pid = conn, os.getpid()
-        if not self._ready:
-            self._migrate(conn)
         return conn
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
@@ -119,22 +132,61 @@ class StateStore:
                 )
             self._ready = True
 
+    def _unusable(self, exc: sqlite3.Error) -> BadInput | Conflict:
+        """The clear error for a state database SQLite cannot use (never a raw sqlite3 error)."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return Conflict(
+                f"the state database {self.path} stayed locked by another process for "
+                f"{BUSY_TIMEOUT_S:g} s; try again in a moment"
+            )
+        if "not a database" in text or "malformed" in text:
+            return BadInput(
+                f"the state database {self.path} is damaged ({text}): move it aside and "
+                "cws-jupyter starts a new, empty one (the old one held your workstations' "
+                "records and the jobs)",
+                field="CWS_HOME",
+            )
+        return BadInput(
+            f"cannot use the state database {self.path} ({text}). {folder_fix('state')}",
+            field="CWS_HOME",
+        )
+
     # -- reading and writing -------------------------------------------------------------------
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """Rows of one read (a consistent snapshot, never blocked by a writer)."""
-        return self._connect().execute(sql, params).fetchall()
+        conn = self._connect()
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise self._unusable(exc) from None
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: taken at once (``BEGIN IMMEDIATE``), committed, or rolled back."""
+        """One write transaction: taken at once (``BEGIN IMMEDIATE``), committed, or rolled back.
+
+        A database that cannot be written (a read-only folder, a full disk, a lock held too
+        long) is a clear core error; a constraint the caller broke stays an IntegrityError.
+        """
         conn = self._connect()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._unusable(exc) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise self._unusable(exc) from None
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise self._unusable(exc) from None
 
     # -- small shared values -------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:

@@ -56,7 +56,7 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
         """An extension app with a lock guarding the one-time build of the service."""
         super().__init__(**kwargs)
         self._service_lock = threading.Lock()
-        self._aws_mode: tuple[float, str] | None = None
+        self._aws_mode: tuple[float, str, str | None] | None = None
 
     # -- jupyter-server hooks ------------------------------------------------------------------
     def initialize_handlers(self) -> None:
@@ -120,24 +120,58 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
 
     def aws_mode(self) -> str:
         """'sandbox', 'aws' or 'unconfigured', with no AWS API call (blocks: reads credentials)."""
+        return self._readiness()[0]
+
+    def health(self) -> dict[str, Any]:
+        """Liveness, the AWS mode, and each problem that keeps routes from working, with its fix
+        (no AWS API call; blocks: reads the AWS configuration and checks the folders)."""
+        from ..core.errors import CwsError
+        from ..core.folders import folder_report
+
+        try:
+            settings = self.to_settings()
+        except CwsError as exc:  # a setting with a bad value: every route will say so too
+            return _health(self.sandbox, "unconfigured", [exc.message])
+        mode, problem = self._readiness(settings)
+        problems = ([problem] if problem else []) + self._recent_failure() + folder_report(settings)
+        return _health(self.sandbox, mode, problems)
+
+    def _recent_failure(self) -> list[str]:
+        """The last AWS call's failure to reach AWS, if it was recent and nothing answered since."""
+        service = self._web_settings().get(SERVICE_KEY)
+        access = service.__dict__.get("access") if service is not None else None
+        failure = getattr(access, "last_unreachable", None)
+        if failure is None or time.monotonic() - failure[0] > AWS_MODE_TTL:
+            return []
+        ago = time.monotonic() - failure[0]
+        return [f"the last AWS call, {ago:.0f} s ago, failed: {failure[1]}"]
+
+    def _readiness(self, settings: Any = None) -> tuple[str, str | None]:
+        """The AWS mode and what is wrong with it, worked out at most once a minute."""
         if self.sandbox:
-            return "sandbox"
+            return "sandbox", None
         service = self._web_settings().get(SERVICE_KEY)
         if service is not None and "access" in service.__dict__:
-            return str(service.access.label)
+            return str(service.access.label), None
         cached = self._aws_mode
         if cached and time.monotonic() - cached[0] < AWS_MODE_TTL:
-            return cached[1]
-        mode = "aws" if _has_credentials(self.profile) else "unconfigured"
-        self._aws_mode = (time.monotonic(), mode)
-        return mode
+            return cached[1], cached[2]
+        from ..core.aws.readiness import aws_readiness
+        from ..core.errors import CwsError
+
+        try:
+            mode, problem = aws_readiness(settings or self.to_settings())
+        except CwsError as exc:
+            mode, problem = "unconfigured", exc.message
+        self._aws_mode = (time.monotonic(), mode, problem)
+        return mode, problem
 
 
-def _has_credentials(profile: str | None) -> bool:
-    """True when the standard credential chain finds credentials (no AWS API call is made)."""
-    import boto3
-
-    try:
-        return boto3.Session(profile_name=profile).get_credentials() is not None
-    except Exception:  # noqa: BLE001 - a missing or broken profile means: not configured
-        return False
+def _health(sandbox: bool, mode: str, problems: list[str]) -> dict[str, Any]:
+    """The health answer: degraded when anything keeps routes from working."""
+    return {
+        "status": "degraded" if problems else "ok",
+        "sandbox": sandbox,
+        "aws": mode,
+        "problems": problems,
+    }

@@ -40,11 +40,16 @@ class CwsApp(Protocol):
     def aws_mode(self) -> str:
         """'sandbox', 'aws' or 'unconfigured', with no AWS call."""
 
+    def health(self) -> dict[str, Any]:
+        """Liveness, AWS mode and the problems keeping routes from working (no AWS call)."""
+
     def openapi_document(self, base_url: str) -> str:
         """The OpenAPI document for a base_url."""
 
 
 T = TypeVar("T")
+#: Byte limit of a body for a route whose body has no model (each model's own limit is computed
+#: from its field limits, see ``bodysize``).
 MAX_BODY_BYTES = 64 * 1024
 #: Error codes for tornado's own HTTP errors (anything else is ``http_<status>``).
 HTTP_CODES = {
@@ -64,16 +69,30 @@ HINTS = {
     405: "{method} is not supported by {path} (the routes are listed in {api}openapi.json)",
     500: "unexpected server error; the Jupyter server log has the details",
 }
+CROSS_ORIGIN = (
+    "cross-origin request refused: this API answers pages of its own origin ({host}) only, and "
+    "the request came from {origin}. Call it from a page this Jupyter server serves, or allow "
+    "that origin with the server's ServerApp.allow_origin (or allow_origin_pat) setting"
+)
 
 
 class CwsHandler(APIHandler):
     """Reaches the shared service, runs blocking work in a pool, answers every error as JSON."""
 
     route: Route | None = None
+    #: The Origin jupyter-server refused for this request (it then answers 404 or 403).
+    refused_origin: str | None = None
 
     def initialize(self, route: Route | None = None) -> None:
         """Remember the route-table entry this handler serves (parameters are checked from it)."""
         self.route = route
+
+    def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
+        """jupyter-server's cross-origin check, remembering a refusal so the error can say so."""
+        allowed = super().check_origin(origin_to_satisfy_tornado)
+        if not allowed:
+            self.refused_origin = self.request.headers.get("Origin") or "another origin"
+        return bool(allowed)
 
     @property
     def cws(self) -> CwsApp:
@@ -181,17 +200,32 @@ class CwsHandler(APIHandler):
             return None
         return value.strip() or None
 
+    def body_limit(self) -> int:
+        """The most bytes this operation's body may have: computed from its model's limits (the
+        same the OpenAPI document states), or MAX_BODY_BYTES for a body without a model."""
+        from .bodysize import max_body_bytes
+        from .schemas import MODELS
+
+        operation = self.route.operations.get(self.request.method.lower()) if self.route else None
+        if operation is None or operation.body is None:
+            return MAX_BODY_BYTES
+        return max_body_bytes(MODELS[operation.body])
+
     def json_body(self) -> Any:
-        """The request body parsed as JSON (400 with field='body' when it is not)."""
+        """The request body parsed as JSON (400 with field='body' when it is not, when it is too
+        large for the operation, or when it nests too deep)."""
+        from .jsonbody import parse_json
+
         raw = self.request.body or b""
-        if len(raw) > MAX_BODY_BYTES:
-            raise BadInput(f"the request body is larger than {MAX_BODY_BYTES} bytes", field="body")
+        limit = self.body_limit()
+        if len(raw) > limit:
+            raise BadInput(
+                f"the request body is larger than {limit} bytes (this operation's limit)",
+                field="body",
+            )
         if not raw.strip():
             raise BadInput("the request needs a JSON body", field="body")
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise BadInput(f"the request body is not valid JSON: {exc}", field="body") from None
+        return parse_json(raw)
 
     # -- errors --------------------------------------------------------------------------------
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
@@ -213,6 +247,15 @@ class CwsHandler(APIHandler):
         if isinstance(exc, CwsError):
             status_code = exc.http_status
             body = exc.to_dict()
+        elif self.refused_origin is not None and status_code in (403, 404):
+            status_code = 403
+            body = {
+                "error": "cross_origin",
+                "message": CROSS_ORIGIN.format(
+                    host=self.request.headers.get("Host", "this server"),
+                    origin=self.refused_origin[:200],
+                ),
+            }
         else:
             body = {
                 "error": HTTP_CODES.get(status_code, f"http_{status_code}"),

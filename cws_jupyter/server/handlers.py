@@ -228,10 +228,9 @@ class HealthHandler(CwsHandler):
 
     @web.authenticated
     async def get(self) -> None:
-        """Status, sandbox flag and AWS mode."""
+        """Status (ok, or degraded with the problems and their fixes), sandbox flag, AWS mode."""
         app = self.cws
-        mode = await app.run_blocking(app.aws_mode)
-        self.reply({"status": "ok", "sandbox": app.sandbox, "aws": mode})
+        self.reply(await app.run_blocking(app.health))
 
 
 class OpenApiHandler(CwsHandler):

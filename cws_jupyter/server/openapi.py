@@ -15,6 +15,8 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from . import NAMESPACE
+from .bodysize import max_body_bytes
+from .jsonbody import MAX_DEPTH
 from .routes import ROUTES
 from .schemas import MODELS
 from .spec import Operation, Param, Route
@@ -24,7 +26,8 @@ REF = "#/components/schemas/{model}"
 COMMON_ERRORS = (403, 500)
 ERROR_TEXT = {
     400: "Bad input: the `field` names the parameter or body field at fault",
-    403: "Not authenticated (or, for browser requests, a missing XSRF token)",
+    403: "Not authenticated (or, for browser requests, a missing XSRF token), or a cross-origin "
+    "request refused (`error` is then `cross_origin`)",
     404: "Not found (unknown template, job or route)",
     409: "Cannot be done as asked: no AMI found and the strategy forbids script provisioning "
     "(`details` holds the fallback chain); a conflict with the current state (a name in use, "
@@ -110,7 +113,14 @@ def _operation(route: Route, op: Operation) -> dict[str, Any]:
     if op.description:
         spec["description"] = op.description
     if op.body:
-        spec["requestBody"] = {"required": True, "content": _json(op.body)}
+        limit = max_body_bytes(MODELS[op.body])
+        spec["requestBody"] = {
+            "required": True,
+            "description": f"JSON of at most {limit} bytes, nesting at most {MAX_DEPTH} levels "
+            "(the model's own limits fix the byte limit); a larger or deeper body is a 400",
+            "content": _json(op.body),
+            "x-max-bytes": limit,
+        }
     return spec
 
 

@@ -522,7 +522,8 @@ ROUTES: tuple[Route, ...] = (
         {
             "get": Operation(
                 "getHealth",
-                "Liveness and which AWS the server talks to (no AWS calls)",
+                "Liveness, which AWS the server talks to, and what keeps routes from working "
+                "(no AWS calls)",
                 "Health",
             )
         },

@@ -5,7 +5,7 @@ Imported on the first request (it pulls in the core's models), never when the ex
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, ValidationError
 
@@ -36,6 +36,17 @@ from ..core.service import TemplateList
 from ..core.templates.loader import LoadedTemplate, TemplateCheck
 
 MAX_REGIONS = 64
+#: Limits of request bodies: every string, list and map a body takes is bounded, and the
+#: server's byte limit for each body is computed from these (``bodysize``), so the OpenAPI
+#: document and the server always agree on what is accepted.
+MAX_TEMPLATE_CHARS = 65_536
+RegionName = Annotated[str, Field(max_length=40)]
+TemplateRef = Annotated[str, Field(min_length=1, max_length=200)]
+TagKey = Annotated[str, Field(min_length=1, max_length=128)]
+TagValue = Annotated[str, Field(max_length=256)]
+ShareTarget = Annotated[str, Field(min_length=1, max_length=256)]
+KmsKey = Annotated[str, Field(min_length=1, max_length=320)]
+Cidr = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class ErrorBody(BaseModel):
@@ -61,7 +72,7 @@ class AmiTestRequest(BaseModel):
     )
 
     template: str = Field(min_length=1, max_length=200, description="Template slug or display name")
-    regions: list[str] | None = Field(
+    regions: list[RegionName] | None = Field(
         None,
         max_length=MAX_REGIONS,
         description="Regions to check; default: the home region and its fallbacks",
@@ -166,13 +177,13 @@ class AmiCreateRequest(BaseModel):
     description: str | None = Field(None, max_length=255)
     no_reboot: StrictBool = False
     region: str | None = Field(None, max_length=40)
-    tags: dict[str, str] = Field(default_factory=dict, max_length=40)
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict, max_length=40)
     public: StrictBool = Field(
         False,
         description="Must stay false: make an image public afterwards with "
         "POST ami/{ami_id}/share (targets ['all'], public and yes)",
     )
-    multi_region: list[str] = Field(
+    multi_region: list[RegionName] = Field(
         default_factory=list, max_length=MAX_REGIONS, description="Copy the image there too"
     )
 
@@ -185,7 +196,7 @@ class AmiShareRequest(BaseModel):
         json_schema_extra={"examples": [{"targets": ["123456789012"], "region": "eu-west-1"}]},
     )
 
-    targets: list[str] = Field(
+    targets: list[ShareTarget] = Field(
         min_length=1,
         max_length=100,
         description="Account ids, organization or OU ARNs, or 'all' (public)",
@@ -206,9 +217,11 @@ class AmiCopyRequest(BaseModel):
         },
     )
 
-    regions: list[str] = Field(min_length=1, max_length=MAX_REGIONS)
+    regions: list[RegionName] = Field(min_length=1, max_length=MAX_REGIONS)
     source_region: str | None = Field(None, max_length=40)
-    kms_keys: dict[str, str] = Field(default_factory=dict, description="region -> KMS key")
+    kms_keys: dict[RegionName, KmsKey] = Field(
+        default_factory=dict, max_length=MAX_REGIONS, description="region -> KMS key"
+    )
     encrypt: StrictBool = False
 
 
@@ -253,7 +266,7 @@ class LaunchRequest(BaseModel):
     instance_type: str | None = Field(None, max_length=40)
     strategy: Literal["ami_preferred", "ami_required", "ami_fallback"] | None = None
     ami: str | None = Field(None, max_length=21, description="Launch this image instead")
-    cidrs: list[str] = Field(
+    cidrs: list[Cidr] = Field(
         default_factory=list, max_length=20, description="Open the template's ports to these"
     )
     allow_any_ip: StrictBool = Field(False, description="Allow 0.0.0.0/0 in cidrs")
@@ -282,8 +295,8 @@ class MigrateTestAllRequest(BaseModel):
         json_schema_extra={"examples": [{"templates": ["python-ml"], "regions": ["eu-west-1"]}]},
     )
 
-    templates: list[str] | None = Field(None, max_length=200)
-    regions: list[str] | None = Field(None, max_length=MAX_REGIONS)
+    templates: list[TemplateRef] | None = Field(None, max_length=200)
+    regions: list[RegionName] | None = Field(None, max_length=MAX_REGIONS)
 
 
 class Version(BaseModel):
@@ -294,11 +307,18 @@ class Version(BaseModel):
 
 
 class Health(BaseModel):
-    """Is the server half up, and which AWS does it talk to (answered without AWS calls)."""
+    """Is the server half up, which AWS does it talk to, and what stops routes from working
+    (answered without AWS calls)."""
 
-    status: Literal["ok"] = "ok"
+    status: Literal["ok", "degraded"] = Field(
+        "ok", description="degraded: up, but `problems` keeps some routes from working"
+    )
     sandbox: bool
     aws: Literal["sandbox", "aws", "unconfigured"]
+    problems: list[str] = Field(
+        default_factory=list,
+        description="What is wrong (an AWS profile, a file, a folder) and how to fix it",
+    )
 
 
 class ValidateRequest(BaseModel):
@@ -312,7 +332,7 @@ class ValidateRequest(BaseModel):
     )
 
     template: str = Field(
-        min_length=1, max_length=1_000_000, description="The template, as YAML text"
+        min_length=1, max_length=MAX_TEMPLATE_CHARS, description="The template, as YAML text"
     )
     origin: str = Field(
         "<request>", max_length=200, description="A name for messages (e.g. a file name)"
@@ -324,7 +344,7 @@ class PricesRefreshRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    regions: list[str] | None = Field(
+    regions: list[RegionName] | None = Field(
         None, max_length=MAX_REGIONS, description="Regions to refresh"
     )
     all_regions: StrictBool = Field(

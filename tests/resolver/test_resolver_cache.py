@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import logging
+import sqlite3
 import subprocess
 import sys
 import textwrap
 
+import pytest
 from resolver_world import CANONICAL, family, image_id
 
-from cws_jupyter.core.cache import DiskCache, LayeredCache, MemoryCache
+from cws_jupyter.core.cache import LayeredCache, MemoryCache
+from cws_jupyter.core.cache_sqlite import CACHE_FILE, SqliteCache
 
 SEARCH = f"""
     name: T
@@ -67,26 +70,30 @@ def test_deregistered_mapped_ami_is_evicted(aws_world, make_service):
     )  # what the lifecycle does when it deregisters, or a launch finds it gone
     res = svc.resolve("t", region="us-east-1")
     assert res.ami_id is None and any("no longer exists" in w for w in res.warnings)
-    disk = json.loads((svc.settings.cache_dir / "ami-lookups.json").read_text())
-    assert all(mapped not in json.dumps(v["value"]) for v in disk.values())
+    with sqlite3.connect(svc.settings.cache_dir / CACHE_FILE) as db:
+        values = [row[0] for row in db.execute("SELECT value FROM entries")]
+    assert values and all(mapped not in v for v in values)
 
 
-def test_disk_cache_survives_a_damaged_file(tmp_path):
-    """A truncated cache file reads as empty, and the next write replaces it atomically."""
-    path = tmp_path / "c.json"
-    path.write_text('{"k": {"expires": 1e')
-    cache = DiskCache(path)
-    assert cache.get("k") is None
-    cache.set("k", [1], ttl=60)
-    assert DiskCache(path).get("k") == [1]
-    assert not list(tmp_path.glob(".cache-*.tmp"))
+def test_disk_cache_survives_a_damaged_file(tmp_path, caplog: pytest.LogCaptureFixture):
+    """A cache file that is not a database is set aside with one warning, and a new one serves."""
+    path = tmp_path / CACHE_FILE
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
+    with caplog.at_level(logging.WARNING, logger="cws_jupyter.core.cache_sqlite"):
+        cache = SqliteCache(path)
+        assert cache.get("k") is None
+        cache.set("k", [1], ttl=60)
+    assert SqliteCache(path).get("k") == [1]
+    assert (tmp_path / f"{CACHE_FILE}.damaged").exists()
+    assert [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()] != []
+    assert len(caplog.records) == 1
 
 
 def test_cache_entries_expire(tmp_path):
     """Entries past their TTL are misses in both layers."""
     now = [1000.0]
     cache = LayeredCache(
-        MemoryCache(lambda: now[0]), DiskCache(tmp_path / "c.json", lambda: now[0])
+        MemoryCache(lambda: now[0]), SqliteCache(tmp_path / CACHE_FILE, lambda: now[0])
     )
     cache.set("k", {"a": 1}, ttl=10)
     assert cache.get("k") == {"a": 1}
@@ -98,25 +105,25 @@ def test_concurrent_processes_share_the_disk_cache(tmp_path):
     """Several real processes writing the cache at once lose no entries."""
     script = textwrap.dedent(f"""
         import sys
-        from cws_jupyter.core.cache import DiskCache
-        cache = DiskCache(__import__("pathlib").Path({str(tmp_path / "c.json")!r}))
+        from cws_jupyter.core.cache_sqlite import SqliteCache
+        cache = SqliteCache(__import__("pathlib").Path({str(tmp_path / CACHE_FILE)!r}))
         for i in range(20):
             cache.set(f"{{sys.argv[1]}}-{{i}}", [i], ttl=600)
     """)
     procs = [subprocess.Popen([sys.executable, "-c", script, str(n)]) for n in range(4)]
     assert all(p.wait(timeout=60) == 0 for p in procs)
-    cache = DiskCache(tmp_path / "c.json")
+    cache = SqliteCache(tmp_path / CACHE_FILE)
     assert all(cache.get(f"{n}-{i}") == [i] for n in range(4) for i in range(20))
 
 
 def test_clearing_the_sandbox_keeps_real_aws_entries(tmp_path):
     """`cws sandbox reset` forgets sandbox lookups only."""
-    cache = LayeredCache(MemoryCache(), DiskCache(tmp_path / "c.json"))
+    cache = LayeredCache(MemoryCache(), SqliteCache(tmp_path / CACHE_FILE))
     cache.set("sandbox@http://127.0.0.1:1|us-east-1|ssm|x", {"a": 1}, ttl=60)
     cache.set("aws:default::abc|us-east-1|ssm|x", {"b": 2}, ttl=60)
     cache.clear("sandbox@")
     assert cache.get("sandbox@http://127.0.0.1:1|us-east-1|ssm|x") is None
-    assert DiskCache(tmp_path / "c.json").get("aws:default::abc|us-east-1|ssm|x") == {"b": 2}
+    assert SqliteCache(tmp_path / CACHE_FILE).get("aws:default::abc|us-east-1|ssm|x") == {"b": 2}
 
 
 def test_inline_validation_reports_instead_of_raising(make_service, aws_world):

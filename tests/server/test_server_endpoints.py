@@ -160,7 +160,10 @@ async def test_version_and_health(api: Any) -> None:
     status, body, _ = await api("version")
     assert (status, body) == (200, {"version": __version__, "api": "v1"})
     status, body, _ = await api("health")
-    assert (status, body) == (200, {"status": "ok", "sandbox": True, "aws": "sandbox"})
+    assert (status, body) == (
+        200,
+        {"status": "ok", "sandbox": True, "aws": "sandbox", "problems": []},
+    )
 
 
 async def test_unknown_route_and_method_are_json(api: Any) -> None:

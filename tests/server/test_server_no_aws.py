@@ -16,9 +16,17 @@ def jp_server_config() -> Config:
 
 
 async def test_health_reports_unconfigured(api: Any) -> None:
-    """No credentials in the chain: aws is 'unconfigured', sandbox false."""
+    """No credentials in the chain: aws is 'unconfigured', sandbox false, and the server is
+    degraded, with the reason and its fix (the sandbox, or configuring credentials)."""
     status, body, _ = await api("health")
-    assert (status, body) == (200, {"status": "ok", "sandbox": False, "aws": "unconfigured"})
+    assert status == 200
+    assert {k: body[k] for k in ("status", "sandbox", "aws")} == {
+        "status": "degraded",
+        "sandbox": False,
+        "aws": "unconfigured",
+    }
+    assert len(body["problems"]) == 1 and "No AWS credentials" in body["problems"][0]
+    assert "--sandbox" in body["problems"][0]
 
 
 async def test_resolve_is_503_with_how_to_fix(api: Any) -> None:

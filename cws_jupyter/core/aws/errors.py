@@ -97,17 +97,18 @@ def aws_error(exc: BaseException, region: str, doing: str | None = None) -> Base
     Anything that is not an AWS failure is returned unchanged, for the caller to re-raise.
     """
     from botocore.exceptions import (
+        BotoCoreError,
         ClientError,
-        HTTPClientError,
         NoCredentialsError,
         NoRegionError,
         ParamValidationError,
-        ReadTimeoutError,
         WaiterError,
     )
-    from botocore.exceptions import ConnectionError as BotoConnectionError
-    from botocore.parsers import ResponseParserError
 
+    from .network import AwsUnreachable, is_network_failure, one_line
+
+    if isinstance(exc, AwsUnreachable):  # mapped where the call failed: add what was being done
+        return exc.while_doing(region, doing) if doing else exc
     if isinstance(exc, CwsError):
         return exc
     where = f"in {region}" + (f" while {doing}" if doing else "")
@@ -116,28 +117,24 @@ def aws_error(exc: BaseException, region: str, doing: str | None = None) -> Base
         if "Error" in last:
             code = last["Error"].get("Code", "")
             return _client_error(code, last["Error"].get("Message", ""), where, region)
-        return OperationFailed(f"AWS {where}: {exc}")
+        return OperationFailed(f"AWS {where}: {one_line(exc)}")
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         return _client_error(error.get("Code", ""), error.get("Message", ""), where, region)
+    if is_network_failure(exc):
+        return AwsUnreachable(exc, region, doing=doing)
     if isinstance(exc, NoCredentialsError):
         from .session import NO_CREDENTIALS_HELP
 
         return AwsUnavailable(NO_CREDENTIALS_HELP)
-    if isinstance(exc, ReadTimeoutError):
-        return AwsUnavailable(f"AWS did not answer in time {where}; try again in a moment")
-    # Any connection failure (endpoint, connect timeout, TLS, proxy) or a dropped connection.
-    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
-        return AwsUnavailable(f"cannot reach AWS {where}: {exc}; check the network and try again")
-    if isinstance(exc, ResponseParserError):
-        return AwsUnavailable(
-            f"AWS {where} sent an answer that is not an AWS response (a proxy or a wrong "
-            "AWS_ENDPOINT_URL?)"
-        )
     if isinstance(exc, ParamValidationError):
-        return BadInput(f"invalid request {where}: {exc}")
+        return BadInput(f"invalid request {where}: {one_line(exc, 500)}")
     if isinstance(exc, NoRegionError):
         return BadInput("no AWS region configured: set AWS_REGION or use --region", field="region")
+    if isinstance(exc, BotoCoreError):  # the profile, the credentials, the client's settings
+        from .profile import setup_error
+
+        return setup_error(exc, where)
     return exc
 
 
@@ -185,8 +182,12 @@ def _client_error(code: str, message: str, where: str, region: str) -> CwsError:
 @contextmanager
 def aws_errors(region: str, doing: str | None = None) -> Iterator[None]:
     """Run a block of AWS calls; any botocore failure leaves it as a clear core error."""
+    from .network import AwsUnreachable
+
     try:
         yield
+    except AwsUnreachable as exc:
+        raise aws_error(exc, region, doing) from None
     except CwsError:
         raise
     except Exception as exc:

@@ -252,16 +252,26 @@ class ImageCatalog:
         return self.caller_identity().get("Account") or None
 
     def caller_identity(self) -> dict[str, str]:
-        """``Account`` and ``Arn`` of the credentials in use (cached); empty when STS cannot tell."""
-        return self._cached("global", "caller-identity", None, self._whoami) or {}
+        """``Account`` and ``Arn`` of the credentials in use (cached); empty when STS refuses to
+        tell. AWS that cannot be reached is an AwsUnavailable, never an unknown account."""
+        key = self._key("global", "caller-identity", None)
+        identity = self.cache.get(key)
+        if not identity:
+            identity = self._whoami()
+            if identity and self.ttl > 0:  # a refusal is asked again next time
+                self.cache.set(key, identity, self.ttl)
+        return identity or {}
 
     def _whoami(self) -> dict[str, str]:
+        from botocore.exceptions import ClientError
+
+        region = self.access.session.region_name or "us-east-1"
         try:
-            reply = self.access.client(
-                "sts", self.access.session.region_name or "us-east-1"
-            ).get_caller_identity()
-        except Exception:  # no STS access is no reason to fail a resolution
+            reply = self.access.client("sts", region).get_caller_identity()
+        except ClientError:  # no STS permission is no reason to fail a resolution
             return {}
+        except Exception as exc:
+            raise _wrap(exc, region) from None
         return {"Account": reply.get("Account", ""), "Arn": reply.get("Arn", "")}
 
     def forget(self, ami_id: str) -> int:

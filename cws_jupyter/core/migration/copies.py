@@ -13,7 +13,11 @@ from typing import Any
 import yaml
 
 from ..errors import TemplateError
+from ..files import FileRefused, read_regular_file
 from ..yamlio import load_yaml
+
+#: The most of a template file read (as the template loader reads it).
+MAX_FILE_BYTES = 1_000_000
 
 #: The first line of every migrated copy; the original's path follows it.
 MARKER = "# cws-jupyter migrated copy of: "
@@ -58,11 +62,11 @@ def is_migrated_copy(path: Path) -> bool:
 
 def recorded_original(path: Path) -> str | None:
     """The original's path named in a migrated copy's first line, or None (not a copy)."""
-    try:
-        with Path(path).open(encoding="utf-8", errors="replace") as handle:
-            first = handle.readline().rstrip("\r\n")
-    except OSError:
+    try:  # a regular file only, read no further than a template may be (never a pipe's wait)
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except FileRefused:
         return None
+    first = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
     return first[len(MARKER) :].strip() if first.startswith(MARKER) else None
 
 
@@ -77,8 +81,10 @@ def in_folder(path: Path, folder: Path) -> bool:
 def read_raw(path: Path) -> dict[str, Any]:
     """A template file as written (no inheritance, no validation), with the safe YAML loader."""
     try:
-        data = load_yaml(Path(path).read_bytes())
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml(read_regular_file(path, MAX_FILE_BYTES))
+    except FileRefused as exc:
+        raise TemplateError(f"{path}: cannot be read again to copy it: it {exc.problem}") from None
+    except yaml.YAMLError as exc:
         raise TemplateError(f"{path}: cannot be read again to copy it: {exc}") from None
     if not isinstance(data, dict):
         raise TemplateError(f"{path}: no longer holds a template (a YAML mapping)")

@@ -14,6 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..errors import AwsUnavailable
+from ..folders import require_folder
 from . import runtime
 from .runtime import (
     EXIT_NO_MOTO,
@@ -36,8 +37,9 @@ def _paths(state_dir: Path) -> tuple[Path, Path, Path]:
 
 
 def _lock(state_dir: Path, timeout: float) -> FileLock:
-    """The cross-process lock guarding start, stop and cleanup of the runtime file."""
-    state_dir.mkdir(parents=True, exist_ok=True)
+    """The cross-process lock guarding start, stop and cleanup of the runtime file (in a state
+    folder checked usable: BadInput naming CWS_HOME otherwise)."""
+    require_folder(state_dir, "state")
     return FileLock(str(state_dir / LOCK_FILE), timeout=timeout)
 
 
@@ -98,10 +100,22 @@ def _reap_in_background(proc: subprocess.Popen[bytes]) -> None:
     threading.Thread(target=proc.wait, name=f"sandbox-reaper-{proc.pid}", daemon=True).start()
 
 
+def _server_environment() -> dict[str, str]:
+    """The server's environment: the caller's, without any of the user's AWS configuration (a
+    missing profile or a broken AWS file must not stop the simulated account)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
+
+
 def _spawn(state_dir: Path) -> subprocess.Popen[bytes]:
     """Start the detached server process, its output going to the log file."""
     runtime_file, _, log_file = _paths(state_dir)
-    env = dict(os.environ)
+    env = _server_environment()
     package_root = str(Path(__file__).resolve().parents[3])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     command = [

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
+import stat
 import sys
 import tempfile
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -30,6 +31,8 @@ EXIT_NO_MOTO = 3
 INSTALL_HINT = "pip install 'cws-jupyter[sandbox]'"
 
 RUNTIME_FILE = "sandbox.json"
+#: The most read of the runtime file or of one of the server's own answers.
+MAX_REPLY_BYTES = 1_000_000
 LOCK_FILE = "sandbox.lock"
 LOG_FILE = "sandbox.log"
 
@@ -62,9 +65,16 @@ def write_runtime(path: Path, info: SandboxInfo) -> None:
 
 
 def read_runtime(path: Path) -> SandboxInfo | None:
-    """The runtime file's content, or None when it is missing or unreadable."""
+    """The runtime file's content, or None when it is missing, unreadable or not a regular file
+    (a FIFO would block the read; a huge file is not ours)."""
     try:
-        return SandboxInfo.model_validate_json(path.read_text(encoding="utf-8"))
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_REPLY_BYTES + 1)
+        if len(raw) > MAX_REPLY_BYTES:
+            return None
+        return SandboxInfo.model_validate_json(raw)
     except (OSError, ValueError, ValidationError):
         return None
 
@@ -133,18 +143,23 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def probe(info: SandboxInfo, timeout: float = 2.0) -> bool:
-    """Whether the endpoint answers as the sandbox named by ``info`` (same pid, not a stranger)."""
+    """Whether the endpoint answers as the sandbox named by ``info`` (same pid, not a stranger:
+    a port that never answers, closes at once or answers garbage is not the sandbox)."""
     try:
         with _OPENER.open(info.endpoint_url + INFO_PATH, timeout=timeout) as resp:
-            body = json.loads(resp.read().decode("utf-8"))
-    except (OSError, ValueError, urllib.error.URLError):
+            body = json.loads(resp.read(MAX_REPLY_BYTES).decode("utf-8"))
+    except (OSError, ValueError, http.client.HTTPException):
         return False
     return isinstance(body, dict) and body.get("pid") == info.pid
 
 
 def post(info: SandboxInfo, path: str, timeout: float = 60.0) -> dict[str, object]:
-    """POST to one of the sandbox's own endpoints and return its JSON answer."""
+    """POST to one of the sandbox's own endpoints and return its JSON answer (OSError when the
+    sandbox does not answer, or answers something else than JSON)."""
     request = urllib.request.Request(info.endpoint_url + path, data=b"", method="POST")
-    with _OPENER.open(request, timeout=timeout) as resp:
-        body = json.loads(resp.read().decode("utf-8"))
+    try:
+        with _OPENER.open(request, timeout=timeout) as resp:
+            body = json.loads(resp.read(MAX_REPLY_BYTES).decode("utf-8"))
+    except (ValueError, http.client.HTTPException) as exc:
+        raise OSError(f"not a sandbox answer ({exc.__class__.__name__})") from None
     return body if isinstance(body, dict) else {}
