@@ -3,13 +3,15 @@ share, copy, delete, deprecate, publish, follow jobs)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 
+from ..core.progress import Progress, Reporter
 from . import render
 from .ami_lifecycle import LIFECYCLE_COMMANDS
-from .common import CliState, core_errors, emit, json_option
+from .common import CliState, core_errors, emit, json_option, progress
 
 STRATEGIES = ["ami_preferred", "ami_required", "ami_fallback"]
 ARCHITECTURES = ["x86_64", "arm64"]
@@ -72,7 +74,11 @@ def ami_test(
 
     Exits 1 when the AMI is available in none of the regions checked.
     """
-    result = state.svc().test_availability(template, list(regions) or None, all_regions, arch)
+    service = state.svc()
+    with progress(f"checking {template}") as report:
+        result = service.test_availability(
+            template, list(regions) or None, all_regions, arch, progress=regions_checked(report)
+        )
     emit(result, render.render_matrix, as_json)
     if state.render and result.available_in == 0:
         raise click.exceptions.Exit(1)
@@ -103,6 +109,19 @@ def ami_costs(
     images (builds and copies, in every region) cost a month."""
     result = state.svc().costs(template, region, arch, stored=stored)
     return emit(result, render.render_costs, as_json)
+
+
+def regions_checked(report: Reporter) -> Callable[[int, int], None]:
+    """The availability check's ``progress(done, total)`` as ``Progress`` events."""
+
+    def tell(done: int, total: int) -> None:
+        report(
+            Progress(
+                step="check", message=f"{done} of {total} regions checked", done=done, total=total
+            )
+        )
+
+    return tell
 
 
 for _command in LIFECYCLE_COMMANDS:

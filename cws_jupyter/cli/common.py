@@ -29,7 +29,8 @@ class CliState:
 
     overrides: dict[str, Any] = field(default_factory=dict)
     service: Any = None
-    console: Console = field(default_factory=lambda: Console(soft_wrap=False))
+    #: No emoji codes: ``:rocket:`` in a template's text prints as written.
+    console: Console = field(default_factory=lambda: Console(soft_wrap=False, emoji=False))
     render: bool = True
     #: Builds the service from the group's overrides (``run`` sets it; the CLI builds from env).
     make_service: Callable[[dict[str, Any]], Any] | None = None
@@ -134,12 +135,17 @@ def progress(title: str) -> Iterator[Reporter]:
     state = click.get_current_context().find_object(CliState)
     view = state.progress_view if state is not None else None
     if view is None:
-        if state is None or not state.render or state.console.is_dumb_terminal:
-            yield lambda event: None
+        if state is None or not state.render or not _stderr_is_a_terminal(state.console):
+            yield lambda event: None  # piped or redirected: a bar would only leave a blank line
             return
         view = terminal_progress(state.console)
     with view(title) as reporter:
         yield reporter
+
+
+def _stderr_is_a_terminal(console: Console) -> bool:
+    """True when progress (drawn on stderr) reaches a terminal that can redraw it."""
+    return not console.is_dumb_terminal and Console(stderr=True).is_terminal
 
 
 def terminal_progress(console: Console) -> Callable[[str], Any]:

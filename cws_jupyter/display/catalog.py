@@ -19,11 +19,15 @@ from .html import (
     error_block,
     heading,
     join,
+    nowrap,
     pairs,
     table,
     tag,
     warnings_block,
 )
+
+#: The reason under a group of regions without the AMI.
+REASON = f"color: {MUTED}; margin-top: 2px"
 
 
 def _value(enum_or_str: Any) -> str:
@@ -147,30 +151,41 @@ def checks_html(checks: Sequence[Any]) -> str:
 
 
 def matrix_html(matrix: Any) -> str:
-    """The availability matrix."""
-    rows = [
-        [
-            r.region,
-            badge("yes", GOOD) if r.available else badge("no", WARN),
-            r.resolution_method or "",
-            code(r.ami_id) if r.ami_id else "",
-            r.architecture or "",
-            r.reason,
-        ]
-        for r in matrix.regions
-    ]
+    """The availability matrix: the regions with the AMI first, then the others by reason."""
+    from .matrix import regions_phrase, split_matrix
+
+    available, groups = split_matrix(matrix.regions)
     title = (
         f"{matrix.template}: available in {matrix.available_in}/{matrix.checked} regions "
         f"({matrix.duration_ms:.0f} ms, {matrix.aws_calls} AWS calls)"
     )
-    return str(
-        box(
-            table(
-                ["region", "available", "method", "AMI", "arch", "reason"], rows, cls="cws-matrix"
-            ),
-            title=title,
-        )
-    )
+    parts: list[Any] = []
+    if available:
+        rows = [
+            [
+                r.region,
+                badge("yes", GOOD),
+                r.resolution_method or "",
+                code(r.ami_id) if r.ami_id else "",
+                r.architecture or "",
+                r.reason,
+            ]
+            for r in available
+        ]
+        headers = ["region", "available", "method", "AMI", "arch", "reason"]
+        parts.append(table(headers, rows, cls="cws-matrix"))
+    missing = sum(len(regions) for _, regions in groups)
+    if groups:
+        parts.append(heading(f"Not available in {regions_phrase(missing)}"))
+        rows = [
+            [
+                nowrap(join([badge("no", WARN), " ", regions_phrase(len(regions))])),
+                join([join((nowrap(r) for r in regions), ", "), tag("div", reason, REASON)]),
+            ]
+            for reason, regions in groups
+        ]
+        parts.append(table(["", "regions, and why"], rows, cls="cws-matrix-missing"))
+    return str(box(*parts, title=title))
 
 
 def fallbacks_html(rows: Sequence[Any]) -> str:

@@ -14,21 +14,24 @@ from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import Any
 
-#: Colours of the fallback chain's outcomes (GitHub's accessible palette).
-OUTCOME_COLOURS = {
-    "hit": "#1a7f37",
-    "miss": "#9a6700",
-    "skipped": "#6e7781",
-    "refused": "#cf222e",
-    "error": "#cf222e",
-}
-GOOD, WARN, BAD, MUTED = "#1a7f37", "#9a6700", "#cf222e", "#6e7781"
-INFO = "#0969da"
+#: Colours, as CSS: JupyterLab's theme variables (so they follow the light or dark theme), with
+#: GitHub's accessible palette as the fallback elsewhere (VS Code, exported HTML).
+GOOD = "var(--jp-success-color1, #1a7f37)"
+WARN = "var(--jp-warn-color1, #9a6700)"
+BAD = "var(--jp-error-color1, #cf222e)"
+MUTED = "var(--jp-content-font-color2, #6e7781)"
+INFO = "var(--jp-brand-color1, #0969da)"
+TEXT = "var(--jp-content-font-color1, currentColor)"
+RULE = "var(--jp-border-color1, #d0d7de)"
+#: Colours of the fallback chain's outcomes.
+OUTCOME_COLOURS = {"hit": GOOD, "miss": WARN, "skipped": MUTED, "refused": BAD, "error": BAD}
 FONT = (
     "font-family: var(--jp-ui-font-family, system-ui, sans-serif); "
     "font-size: 13px; line-height: 1.45"
 )
 CELL = "padding: 3px 10px 3px 0; text-align: left; vertical-align: top; border: none"
+#: Values up to this long without a space (regions, ids, types) are kept on one line.
+SHORT = 40
 #: Classes MathJax leaves alone: ``tex2jax_ignore`` (MathJax 2), ``mathjax_ignore`` (MathJax 3).
 NO_MATH = "tex2jax_ignore mathjax_ignore"
 
@@ -101,16 +104,33 @@ def badge(text: Any, hex_colour: str) -> Raw:
 
 
 def code(text: Any) -> Raw:
-    """Monospace text."""
-    return tag("code", text, "font-family: var(--jp-code-font-family, monospace)")
+    """Monospace text; a short token (an id, a region) is never broken across lines."""
+    style = "font-family: var(--jp-code-font-family, monospace)"
+    plain = str(text)
+    if len(plain) <= SHORT and not any(c.isspace() for c in plain):
+        style += "; white-space: nowrap"
+    return tag("code", text, style)
+
+
+def nowrap(text: Any) -> Raw:
+    """Text kept on one line."""
+    return tag("span", text, "white-space: nowrap")
+
+
+def _cell_style(value: Any) -> str:
+    """A cell's style: a short value of one word (a region, an id, a type) is never broken."""
+    text = str(getattr(value, "value", value))
+    if not isinstance(value, Raw) and len(text) <= SHORT and not any(c.isspace() for c in text):
+        return CELL + "; white-space: nowrap"
+    return CELL
 
 
 def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], cls: str = "cws-table") -> Raw:
     """A plain table (cells are escaped unless ``Raw``)."""
     head = join(
-        tag("th", h, CELL + "; font-weight: 600; border-bottom: 1px solid #d0d7de") for h in headers
+        tag("th", h, f"{CELL}; font-weight: 600; border-bottom: 1px solid {RULE}") for h in headers
     )
-    body = join(tag("tr", join(tag("td", c, CELL) for c in row)) for row in rows)
+    body = join(tag("tr", join(tag("td", c, _cell_style(c)) for c in row)) for row in rows)
     return Raw(
         f'<table class="{esc(cls)}" style="border-collapse: collapse; margin: 2px 0">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -136,7 +156,7 @@ def warnings_block(warnings: Sequence[Any], title: Any = "Warnings") -> Raw:
         return Raw("")
     items = join(tag("li", w) for w in warnings)
     style = (
-        "background: #fff8c5; border-left: 4px solid #d4a72c; color: #4d2d00; "
+        f"background: rgba(212, 167, 44, 0.15); border-left: 4px solid {WARN}; "
         "padding: 4px 10px; margin: 6px 0"
     )
     return Raw(
@@ -158,7 +178,7 @@ def notes_block(notes: Sequence[Any], title: Any = "Notes") -> Raw:
 
 
 ERROR_STYLE = (
-    f"color: {BAD}; border-left: 4px solid {BAD}; background: #ffebe9; "
+    f"color: {BAD}; border-left: 4px solid {BAD}; background: rgba(207, 34, 46, 0.08); "
     "padding: 4px 10px; margin: 6px 0"
 )
 
@@ -179,7 +199,7 @@ def details(summary: Any, body: Any) -> Raw:
 
 def folded_error(headline: Any, body: Any = None, summary: Any = "details") -> Raw:
     """A red error: one short sentence, then the details folded (a ``<details>`` block)."""
-    more = details(summary, tag("div", body, "color: #1f2328")) if body else ""
+    more = details(summary, tag("div", body, f"color: {TEXT}")) if body else ""
     return no_math(
         Raw(f'<div class="cws-error" style="{ERROR_STYLE}"><b>{esc(headline)}</b>{esc(more)}</div>')
     )
@@ -217,6 +237,11 @@ def pre(text: Any) -> Raw:
 def money(value: float | None, digits: int = 4) -> str:
     """``$0.5260`` or ``n/a``."""
     return "n/a" if value is None else f"${value:.{digits}f}"
+
+
+def launches(value: float | None) -> str:
+    """A break-even count of launches a month, always with one decimal (``61.7``, ``1746.0``)."""
+    return "n/a" if value is None else f"{value:.1f}"
 
 
 def duration(seconds: float) -> str:

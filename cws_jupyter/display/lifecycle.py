@@ -22,6 +22,7 @@ from .html import (
     error_block,
     heading,
     join,
+    launches,
     meter,
     money,
     notes_block,
@@ -475,7 +476,9 @@ def stored_costs_body(stored: Any) -> Raw:
         )
     if stored.break_even_launches_per_month is not None:
         parts.append(
-            pairs([("break-even", f"{stored.break_even_launches_per_month:g} launches/month")])
+            pairs(
+                [("break-even", f"{launches(stored.break_even_launches_per_month)} launches/month")]
+            )
         )
     if stored.recommendation:
         parts.append(tag("div", stored.recommendation, "margin-top: 4px"))

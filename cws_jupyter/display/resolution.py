@@ -20,6 +20,7 @@ from .html import (
     duration,
     heading,
     join,
+    launches,
     money,
     notes_block,
     pairs,
@@ -138,7 +139,9 @@ def costs_body(c: Any) -> Raw:
             ]
         )
     if c.break_even_launches_per_month is not None:
-        rows.append(["break-even", f"{c.break_even_launches_per_month:g} launches/month", ""])
+        rows.append(
+            ["break-even", f"{launches(c.break_even_launches_per_month)} launches/month", ""]
+        )
     caption = tag(
         "div",
         f"{c.instance_type} in {c.region} at {money(c.hourly_price)}/h (prices of {c.price_as_of})",
@@ -181,9 +184,7 @@ def costs_table_html(comparisons: Sequence[Any]) -> str:
             duration(c.script_launch_seconds),
             money(c.script_setup_cost),
             f"{money(c.snapshot_storage_per_month, 2)}/month",
-            "n/a"
-            if c.break_even_launches_per_month is None
-            else f"{c.break_even_launches_per_month:g}",
+            launches(c.break_even_launches_per_month),
         ]
         for c in comparisons
     ]
@@ -197,4 +198,4 @@ def costs_table_html(comparisons: Sequence[Any]) -> str:
         "snapshot storage",
         "break-even launches/month",
     ]
-    return str(table(headers, rows, cls="cws-cost-table"))
+    return str(box(table(headers, rows, cls="cws-cost-table")))

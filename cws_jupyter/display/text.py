@@ -33,6 +33,7 @@ def as_text(renderer_name: str, result: Any) -> str:
         force_jupyter=False,
         soft_wrap=False,
         highlight=False,
+        emoji=False,
     )
     renderer(console, result)
     return buffer.getvalue().rstrip("\n")

@@ -71,7 +71,7 @@ class CwsMagics(Magics, CwsTraits):
                %cws ami delete AMI --yes   %cws ami status [JOB]   (jobs from any front door)
                Long verbs (launch, ami create, ami copy, stop, start) show a progress bar.
         Also:  %cws --sandbox VERB ...  (the simulated AWS account for one command)
-               %cws panel launch|browse|cost|instances
+               %cws panel launch|browse|cost|instances [TEMPLATE]
         Cell:  %%cws validate | %%cws resolve [--region R] ... with a YAML template in the cell.
         Settings: %config CwsMagics.region = "eu-west-1", %config CwsMagics.sandbox = True.
         Every verb takes --help.

@@ -14,19 +14,26 @@ PANELS = ("launch", "browse", "cost", "instances")
 
 @click.command("panel")
 @click.argument("which", metavar="PANEL", type=click.Choice(PANELS))
+@click.argument("template", required=False)
 @click.pass_obj
-def panel_command(service: Any, which: str) -> Any:
+def panel_command(service: Any, which: str, template: str | None) -> Any:
     """Show a panel: launch (resolve and launch a template), browse (catalogue), cost (compare
-    regions) or instances (your workstations: stop, start, terminate)."""
+    regions) or instances (your workstations: stop, start, terminate). TEMPLATE preselects a
+    template in the launch, cost and browse panels."""
     from .. import widgets
 
-    panel_class = {
-        "launch": widgets.LaunchPanel,
-        "browse": widgets.BrowsePanel,
-        "cost": widgets.CostPanel,
-        "instances": widgets.InstancesPanel,
-    }[which]
-    return panel_class(service=service)
+    if template is not None:
+        service.get_template(template)  # an unknown template is a clear error, not a blank panel
+    if which == "launch":
+        return widgets.LaunchPanel(service=service, template=template)
+    if which == "cost":
+        return widgets.CostPanel(service=service, template=template)
+    if which == "browse":
+        panel = widgets.BrowsePanel(service=service)
+        if template is not None:
+            panel.select(template)
+        return panel
+    return widgets.InstancesPanel(service=service)
 
 
 def open_panel(args: list[str], make_service: Any) -> Any:

@@ -11,10 +11,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.errors import CwsError
-from ..display.html import MUTED, bullet_list, error_block, folded_error, join, pre, tag
+from ..display.html import MUTED, bullet_list, folded_error, join, no_math, pre, tag
 
 LABEL_STYLE = {"description_width": "96px"}
 PICKER_LAYOUT = {"width": "460px"}
+#: A line under a picker, aligned with the pickers' boxes.
+HINT_STYLE = "margin: 0 0 4px 100px; font-size: 12px"
 ARCHITECTURES = [("auto", "auto"), ("x86_64", "x86_64"), ("arm64 (Graviton)", "arm64")]
 
 
@@ -33,15 +35,9 @@ def default_service() -> Any:
     return CwsService(traits.to_settings())
 
 
-def error_html(exc: BaseException) -> str:
-    """A readable red message for any failure (the core's message and its details; no traceback)."""
-    if isinstance(exc, CwsError):
-        lines = [
-            line.strip().lstrip("-").strip() for line in exc.message.splitlines() if line.strip()
-        ]
-        details = lines[1:] + list(getattr(exc, "problems", None) or [])
-        return str(error_block(lines[0] if lines else exc.code, details))
-    return str(error_block(f"{type(exc).__name__}: {exc}"))
+def panel_title(text: str) -> widgets.HTML:
+    """A panel's bold title (escaped, kept away from MathJax)."""
+    return widgets.HTML(str(no_math(tag("b", text))))
 
 
 def first_sentence(text: str) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..display.catalog import template_html
-from ..display.html import MUTED, error_block
-from .base import LABEL_STYLE, PICKER_LAYOUT, Panel, dropdown, error_html
+from ..display.html import MUTED, bullet_list, folded_error, no_math, tag
+from .base import LABEL_STYLE, PICKER_LAYOUT, Panel, dropdown, panel_title, short_error_html
 
 ALL = ""
 
@@ -44,8 +43,10 @@ class BrowsePanel(Panel):
         self.details = widgets.HTML()
         self.load_errors = widgets.HTML(
             str(
-                error_block(
-                    f"{len(listing.errors)} template file(s) could not be loaded", listing.errors
+                folded_error(
+                    f"{len(listing.errors)} template file(s) could not be loaded.",
+                    bullet_list(listing.errors),
+                    summary="which, and why",
                 )
             )
             if listing.errors
@@ -55,7 +56,7 @@ class BrowsePanel(Panel):
         self.search.observe(self._refilter, names="value")
         self.matches.observe(self._show_selected, names="value")
         self.children = [
-            widgets.HTML("<b>Workstation templates</b>"),
+            panel_title("Workstation templates"),
             self.category_picker,
             self.search,
             self.matches,
@@ -85,13 +86,11 @@ class BrowsePanel(Panel):
         self.matches.options = [(f"{t.name} ({t.slug})", t.slug) for t in found]
         slugs = [t.slug for t in found]
         self.matches.value = current if current in slugs else (slugs[0] if slugs else None)
-        self.count.value = (
-            f'<span style="color: {MUTED}">{len(found)} of {len(self.summaries)} templates</span>'
-        )
+        count = f"{len(found)} of {len(self.summaries)} templates"
+        self.count.value = str(no_math(tag("span", count, f"color: {MUTED}"), True))
         if not found:
-            self.details.value = (
-                f"<i>No template matches {html.escape(self.search.value or 'this category')}.</i>"
-            )
+            missing = f"No template matches {self.search.value or 'this category'}."
+            self.details.value = str(no_math(tag("i", missing)))
         else:
             self._show_selected()
 
@@ -103,7 +102,7 @@ class BrowsePanel(Panel):
         try:
             self.details.value = template_html(self.service.get_template(slug))
         except Exception as exc:  # noqa: BLE001 - a broken template is shown, not raised
-            self.details.value = error_html(exc)
+            self.details.value = short_error_html(exc)
 
     def select(self, slug: str) -> None:
         """Select a template by slug (it must be among the matches)."""

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from ..display.html import MUTED, box, error_block, no_math, notes_block, tag
 from ..display.workstations import action_html, instances_table, no_instances
-from .base import LABEL_STYLE, PICKER_LAYOUT, Panel, short_error_html
+from .base import LABEL_STYLE, PICKER_LAYOUT, Panel, panel_title, short_error_html
 from .progress import ProgressBar
 
 #: Which actions make sense in which state.
@@ -71,7 +71,7 @@ class InstancesPanel(Panel):
         self.start_button.on_click(self.start)
         self.terminate_button.on_click(self.terminate)
         self.children = [
-            widgets.HTML("<b>Your workstations</b>"),
+            panel_title("Your workstations"),
             widgets.HBox([self.refresh_button, self.show_terminated]),
             self.table,
             self.picker,

@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.errors import BadInput
-from ..display.html import GOOD, MUTED, Raw, colour, join, no_math, tag
+from ..display.html import BAD, GOOD, MUTED, Raw, colour, join, no_math, tag
 from ..display.resolution import resolution_html
 from ..display.workstations import launch_html
 from .base import (
@@ -20,7 +20,7 @@ from .base import (
     PICKER_LAYOUT,
     Panel,
     dropdown,
-    error_html,
+    panel_title,
     region_options,
     short_error_html,
     template_options,
@@ -140,7 +140,7 @@ class LaunchPanel(Panel):
         self.launch_button.on_click(self.launch)
         self._describe()
         self.children = [
-            widgets.HTML("<b>Resolve and launch a workstation</b>"),
+            panel_title("Resolve and launch a workstation"),
             self.template_picker,
             self.template_info,
             self.region_picker,
@@ -221,11 +221,7 @@ class LaunchPanel(Panel):
         """Launch is possible once a resolution for the current choices is shown."""
         problems = self.input_problems()
         self.field_hint.value = (
-            str(
-                no_math(
-                    join(tag("div", colour(p, "#cf222e"), "margin-left: 100px") for p in problems)
-                )
-            )
+            str(no_math(join(tag("div", colour(p, BAD), "margin-left: 100px") for p in problems)))
             if problems
             else ""
         )
@@ -285,11 +281,11 @@ class LaunchPanel(Panel):
         self.result.value = resolution_html(resolution)
 
     def _fail(self, exc: BaseException) -> None:
-        """Show a failure as a red message."""
+        """Show a failed resolution: one sentence, the tiers tried folded beneath it."""
         self.resolution = None
         self.resolved_choices = None
         self.status.value = ""
-        self.result.value = error_html(exc)
+        self.result.value = short_error_html(exc)
 
     # -- launch --------------------------------------------------------------------------------
     def launch(self, _button: Any = None) -> threading.Thread | None:

@@ -85,3 +85,51 @@ def test_chart_escapes_its_labels() -> None:
         "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg and "&lt;i&gt;t3" in svg
     )
     assert "n/a" in svg  # no price known: the setup cost says so
+
+
+def test_chosen_regions_are_listed_first_and_named(service: CwsService) -> None:
+    """The preselected regions head the list (in view without scrolling) and are named below."""
+    panel = CostPanel(service=service)
+    chosen = ["eu-west-1", *service.regions.fallbacks("eu-west-1")]
+    codes = [code for _, code in panel.region_picker.options]
+    assert codes[: len(chosen)] == chosen and sorted(codes) == sorted(service.regions.regions())
+    assert f"{len(chosen)} chosen: {', '.join(chosen)}" in panel.chosen.value
+    panel.region_picker.value = ("us-east-1",)
+    assert "1 chosen: us-east-1" in panel.chosen.value
+
+
+def test_no_template_until_one_is_chosen(service: CwsService) -> None:
+    """Not the alphabetically first template: none, and Compare says what is missing."""
+    panel = CostPanel(service=service)
+    assert panel.template_picker.value == "" and panel.compare_button.disabled
+    assert panel.compare() is None and "Choose a template" in panel.status.value
+    panel.template_picker.value = "python-ml"
+    assert not panel.compare_button.disabled
+
+
+def test_each_measure_has_its_own_axis(service: CwsService) -> None:
+    """Time, cost per launch and cost per month each on a scale of its own: the longest bar of
+    each fills the same width, however different their units."""
+    panel = CostPanel(service=service, template="amazon-linux-2023", regions=list(REGIONS))
+    panel.compare()
+    panel.wait(timeout=60)
+    svg = panel.chart.value
+
+    def widths(kind: str) -> list[float]:
+        pattern = rf'class="cws-bar-{kind}" x="[^"]+" y="[^"]+" width="([^"]+)"'
+        return [float(w) for w in re.findall(pattern, svg)]
+
+    longest = {kind: max(widths(kind)) for kind in ("script", "setup", "storage")}
+    assert max(longest.values()) - min(longest.values()) < 0.35 * max(longest.values())
+    assert svg.count("setup cost per launch") == 1 and svg.count("storage per month") == 1
+    assert "$0.0" in svg.replace("&#36;", "$")  # the per-launch axis counts fractions of a cent
+
+
+def test_break_even_column_has_one_format(service: CwsService) -> None:
+    """Every break-even figure with one decimal (``1746.0``, ``1785.7``; never ``1746``)."""
+    panel = CostPanel(service=service, template="amazon-linux-2023", regions=list(REGIONS))
+    panel.compare()
+    panel.wait(timeout=60)
+    cells = re.findall(r"<td[^>]*>([0-9.]+|n/a)</td></tr>", panel.table.value)
+    assert len(cells) == len(REGIONS)
+    assert all(re.fullmatch(r"\d+\.\d", cell) for cell in cells), cells

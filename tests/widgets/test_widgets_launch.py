@@ -75,6 +75,14 @@ def test_a_failed_resolution_is_a_readable_red_message(service: CwsService) -> N
     )
     assert shown.count("<li") >= 5 and "Traceback" not in shown
     assert not panel.resolve_button.disabled and panel.status.value == ""
+    # One sentence on show; the tiers tried (long SSM paths among them) folded beneath it.
+    headline, folded = shown.split("<details>", 1)
+    assert "<li" not in headline and "/aws/service/" not in headline
+    assert (
+        "<b>No AMI for template &#x27;amazon-linux-2023&#x27; in ap-south-1 and the strategy is "
+        "ami_required.</b>" in headline
+    )
+    assert folded.count("<li") >= 5 and "/aws/service/ami-amazon-linux-latest" in folded
 
 
 class BlockingService:

@@ -14,6 +14,14 @@ if TYPE_CHECKING:
 DEFAULT_SNAPSHOT_GB = 30
 
 
+def template_image_gb(template: Template, image_gb: int | None = None) -> int:
+    """The one size of a template AMI, in GB: the disk of a workstation of the template, the
+    larger of the image found (``image_gb``) and the template's ``root_volume_gb`` (30 GB when
+    neither is known). Storage, the cross-region transfer and the copy time all use it."""
+    sizes = [g for g in (image_gb, template.instance_defaults.root_volume_gb) if g]
+    return max(sizes) if sizes else DEFAULT_SNAPSHOT_GB
+
+
 def compare_costs(
     template: Template,
     region: str,
@@ -26,17 +34,13 @@ def compare_costs(
     """What an AMI saves per launch, what it costs to keep (and to copy here), and the verdict."""
     hourly = prices.hourly(instance_type, region)
     setup = setup_seconds(template)
-    # A template AMI's snapshot is as large as the bigger of the image it starts from and the
-    # template's root volume.
-    sizes = [g for g in (image_gb, template.instance_defaults.root_volume_gb) if g]
-    snapshot_gb = max(sizes) if sizes else DEFAULT_SNAPSHOT_GB
+    snapshot_gb = template_image_gb(template, image_gb)
     storage = round(snapshot_gb * prices.snapshot_gb_month(region), 4)
     copy_seconds = 0
     transfer = 0.0
-    if source_region and source_region != region:
-        copy_gb = image_gb or snapshot_gb  # what is copied is the image found, as it is
-        copy_seconds = prices.copy_seconds(copy_gb)
-        transfer = round(copy_gb * prices.transfer_per_gb(source_region, region), 4)
+    if source_region and source_region != region:  # the same size is what a copy moves
+        copy_seconds = prices.copy_seconds(snapshot_gb)
+        transfer = round(snapshot_gb * prices.transfer_per_gb(source_region, region), 4)
     setup_cost = round(hourly * setup / 3600, 5) if hourly is not None else None
     break_even = round(storage / setup_cost, 1) if setup_cost else None
     return CostComparison(
@@ -67,10 +71,10 @@ def _recommend(
     if break_even is not None and break_even <= 4:
         return (
             f"Use the AMI: it saves about {minutes:.0f} min per launch and its storage "
-            f"(${storage:.2f}/month) pays for itself after {break_even:g} launches a month."
+            f"(${storage:.2f}/month) pays for itself after {break_even:.1f} launches a month."
         )
     return (
         f"An AMI saves about {minutes:.0f} min (${setup_cost or 0:.3f}) per launch; its storage "
-        f"(${storage:.2f}/month) pays off above {break_even or 0:g} launches a month, so for "
+        f"(${storage:.2f}/month) pays off above {break_even or 0:.1f} launches a month, so for "
         "occasional use script provisioning is cheaper, though slower."
     )
