@@ -1,4 +1,7 @@
-"""`%load_ext cws_jupyter` is fast, imports no AWS library, registers the magic and its config."""
+"""`%load_ext cws_jupyter` imports no AWS library, registers the magic and its config.
+
+How long the load takes is measured by ``benchmarks/bench_startup.py`` (not timed here).
+"""
 
 from __future__ import annotations
 
@@ -11,25 +14,23 @@ from IPython.core.interactiveshell import InteractiveShell
 from magic_helpers import cws_magics
 
 PROBE = """
-import json, sys, time
+import json, sys
 from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
 heavy = ("boto3", "botocore", "moto")
-started = time.perf_counter()
 shell.run_line_magic("load_ext", "cws_jupyter")
-elapsed = time.perf_counter() - started
 after_load = sorted(m for m in heavy if m in sys.modules)
 listing = shell.run_line_magic("cws", "templates list")
 after_list = sorted(m for m in heavy if m in sys.modules)
-print(json.dumps({"elapsed": elapsed, "after_load": after_load, "after_list": after_list,
+print(json.dumps({"after_load": after_load, "after_list": after_list,
                   "magic": "cws" in shell.magics_manager.magics["line"],
                   "cell_magic": "cws" in shell.magics_manager.magics["cell"],
                   "templates": len(listing.templates)}))
 """
 
 
-def test_load_ext_in_a_fresh_process_is_fast_and_imports_no_aws_library() -> None:
-    """A fresh process: loading takes well under a second; boto3/moto stay unimported."""
+def test_load_ext_in_a_fresh_process_imports_no_aws_library() -> None:
+    """A fresh process: boto3/moto stay unimported by the load and by a template listing."""
     out = subprocess.run(
         [sys.executable, "-c", PROBE],
         capture_output=True,
@@ -40,7 +41,6 @@ def test_load_ext_in_a_fresh_process_is_fast_and_imports_no_aws_library() -> Non
     )
     probe = json.loads(out.stdout.strip().splitlines()[-1])
     assert probe["magic"] and probe["cell_magic"]
-    assert probe["elapsed"] < 1.0, probe
     assert probe["after_load"] == [], f"imported at load time: {probe['after_load']}"
     # Template-only verbs make no AWS session (the core reads botocore's region list, no more).
     assert not {"boto3", "moto"} & set(probe["after_list"]) and probe["templates"] >= 9
