@@ -4,7 +4,8 @@ Three panels share the rows of the regions, each with its own axis, so a cost pe
 never read off the scale of a cost per month: time to a ready workstation, setup cost per
 launch, storage per month; in each, the prebuilt AMI (first bar) against script provisioning
 (second bar). Colours and text use JupyterLab's theme variables, so the chart reads in the
-light and the dark theme; bars carry tooltips (``<title>``).
+light and the dark theme; bars carry tooltips (``<title>``). The ``<svg>`` comes inside an
+element of MathJax's ignore classes, so its dollar amounts stay text wherever it is shown.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .html import duration, esc, money
+from .html import Raw, duration, esc, money, no_math
 
 AMI_COLOUR = "var(--jp-success-color1, #2da44e)"
 SCRIPT_COLOUR = "var(--jp-warn-color1, #d4a72c)"
@@ -260,10 +261,11 @@ def cost_chart_svg(comparisons: Sequence[Any]) -> str:
     height = bottom + 40
     frames = [p.frame(bottom) for p in panels]
     groups = [_region_group(c, TOP + i * ROW_H, panels) for i, c in enumerate(comparisons)]
-    return (
+    svg = (
         f'<svg class="cws-cost-chart" xmlns="http://www.w3.org/2000/svg" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'style="font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: {TEXT}">'
         f"<title>A template AMI vs script provisioning, by region</title>"
         f"{''.join(frames)}{''.join(groups)}{_legend(height - 6)}</svg>"
     )
+    return str(no_math(Raw(svg)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from enum import Enum
+from html.parser import HTMLParser
 from typing import Any
 
 #: Colours, as CSS: JupyterLab's theme variables (so they follow the light or dark theme), with
@@ -55,6 +56,50 @@ def no_math(body: Any, inline: bool = False) -> Raw:
     """``body`` in an element MathJax does not typeset (for HTML a notebook shows)."""
     name = "span" if inline else "div"
     return Raw(f'<{name} class="{NO_MATH}">{esc(body)}</{name}>')
+
+
+class _ExposedText(HTMLParser):
+    """Finds text outside every element of MathJax's ignore classes (text MathJax would read)."""
+
+    #: Elements without an end tag (HTML's void elements, and SVG shapes written ``<rect/>``).
+    VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "source"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ignored: list[bool] = []
+        self.exposed = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        inside = bool(self.ignored and self.ignored[-1])
+        self.ignored.append(inside or set(NO_MATH.split()) <= classes)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        return  # ``<rect .../>``: nothing inside
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.ignored:
+            self.ignored.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not (self.ignored and self.ignored[-1]):
+            self.exposed = True
+
+
+def mathjax_safe(markup: str) -> bool:
+    """True when no text of ``markup`` lies outside an element MathJax leaves alone."""
+    finder = _ExposedText()
+    finder.feed(markup)
+    finder.close()
+    return not finder.exposed
+
+
+def keep_from_mathjax(markup: str) -> str:
+    """``markup`` as it is when MathJax would leave all of it alone, else inside a ``no_math``
+    element (for HTML assembled elsewhere, e.g. a widget's value)."""
+    return markup if not markup or mathjax_safe(markup) else str(no_math(Raw(markup)))
 
 
 def tag(name: str, body: Any = "", style: str = "", **attrs: Any) -> Raw:

@@ -49,7 +49,7 @@ def method_badge(method: Any) -> Raw:
     return badge(name, hue)
 
 
-def chain_html(chain: Sequence[Any]) -> Raw:
+def chain_table(chain: Sequence[Any]) -> Raw:
     """The fallback chain as numbered steps, each outcome in its colour."""
     rows = []
     for number, step in enumerate(chain, 1):
@@ -110,7 +110,7 @@ def resolution_html(res: Any) -> str:
         facts,
         warnings_block(warnings),
         heading("Fallback chain"),
-        chain_html(res.fallback_chain),
+        chain_table(res.fallback_chain),
     ]
     if res.cost_comparison is not None:
         parts += [heading("A template AMI vs script provisioning"), costs_body(res.cost_comparison)]

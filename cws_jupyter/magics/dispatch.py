@@ -34,10 +34,12 @@ def dispatch(
     cell: str | None,
     make_service: ServiceFactory,
     progress_view: Callable[[str], Any] | None = None,
+    recent_template: str | None = None,
 ) -> Any:
     """Parse and run one `%cws` / `%%cws` invocation; return its result object.
 
     ``progress_view`` shows long verbs' progress (a widget bar in a notebook; None: no bar).
+    ``recent_template`` is what a panel opened without a template preselects.
     """
     args = split_line(line)
     if cell is not None:
@@ -56,7 +58,7 @@ def dispatch(
     if args[0] == "panel":
         from .panels import open_panel
 
-        return open_panel(args[1:], make_service)
+        return open_panel(args[1:], make_service, recent_template)
     return call_verb(args, factory, progress_view)
 
 
@@ -93,3 +95,32 @@ def present(result: Any) -> Any:
     if result is None:  # `sandbox status` with no sandbox running
         return Notice(NOT_RUNNING)
     return displayable(result)
+
+
+def template_named(line: str) -> str | None:
+    """The TEMPLATE argument of a `%cws` line (``costs --region R python-ml`` -> ``python-ml``),
+    as click reads it; None for a verb without one, a panel, or a line click cannot read."""
+    import click
+
+    from ..cli.common import CliState
+    from ..cli.main import cli
+
+    try:
+        args = shlex.split(line)
+        if not args or args[0] == "panel":
+            return None
+        command: Any = cli
+        ctx = cli.make_context("%cws", args, resilient_parsing=True, obj=CliState(shorthands=True))
+        while isinstance(command, click.Group):
+            protected = ctx.__dict__.get("_protected_args")  # click >= 8.2 (8.1: protected_args)
+            rest = [*(ctx.protected_args if protected is None else protected), *ctx.args]
+            if not rest:
+                return None
+            name, command, rest = command.resolve_command(ctx, rest)
+            if command is None or name is None:
+                return None
+            ctx = command.make_context(name, rest, parent=ctx, resilient_parsing=True)
+        template = ctx.params.get("template")
+    except (click.ClickException, click.exceptions.Exit, ValueError):
+        return None
+    return template if isinstance(template, str) and template != CELL_REF else None

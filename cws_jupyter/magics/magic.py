@@ -10,7 +10,7 @@ from traitlets import observe
 
 from ..core.errors import CwsError
 from ..traits import CwsTraits
-from .dispatch import dispatch
+from .dispatch import dispatch, template_named
 from .errors import as_usage_error
 
 SETTING_TRAITS = CwsTraits.class_trait_names(config=True)
@@ -25,6 +25,9 @@ class CwsMagics(Magics, CwsTraits):
         self._services: dict[tuple[tuple[str, Any], ...], Any] = {}
         #: The progress bars shown by the last command (in a kernel; empty elsewhere).
         self.progress_bars: list[Any] = []
+        #: The template the last successful command named: a panel opened without one starts
+        #: on it (`%cws costs python-ml`, then `%cws panel cost`).
+        self.recent_template: str | None = None
         super().__init__(shell=shell, **kwargs)
 
     @observe(*SETTING_TRAITS)
@@ -77,11 +80,16 @@ class CwsMagics(Magics, CwsTraits):
         Every verb takes --help.
         """
         try:
-            return dispatch(line, cell, self.make_service, self._progress_view())
+            result = dispatch(
+                line, cell, self.make_service, self._progress_view(), self.recent_template
+            )
         except UsageError:
             raise
         except CwsError as exc:  # settings that fail to validate when the service is built
             raise as_usage_error(exc) from None
+        if cell is None:
+            self.recent_template = template_named(line) or self.recent_template
+        return result
 
     def _progress_view(self) -> Any:
         """This command's progress view (a widget bar in a kernel, else None); its bars are

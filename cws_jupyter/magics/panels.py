@@ -16,14 +16,18 @@ PANELS = ("launch", "browse", "cost", "instances")
 @click.argument("which", metavar="PANEL", type=click.Choice(PANELS))
 @click.argument("template", required=False)
 @click.pass_obj
-def panel_command(service: Any, which: str, template: str | None) -> Any:
+def panel_command(context: tuple[Any, str | None], which: str, template: str | None) -> Any:
     """Show a panel: launch (resolve and launch a template), browse (catalogue), cost (compare
     regions) or instances (your workstations: stop, start, terminate). TEMPLATE preselects a
-    template in the launch, cost and browse panels."""
+    template in the launch, cost and browse panels; without it, the template of your last
+    `%cws` command that named one (resolve, costs, test, launch...) is preselected."""
     from .. import widgets
 
+    service, recent = context
     if template is not None:
         service.get_template(template)  # an unknown template is a clear error, not a blank panel
+    else:
+        template = known_template(service, recent)
     if which == "launch":
         return widgets.LaunchPanel(service=service, template=template)
     if which == "cost":
@@ -36,11 +40,26 @@ def panel_command(service: Any, which: str, template: str | None) -> Any:
     return widgets.InstancesPanel(service=service)
 
 
-def open_panel(args: list[str], make_service: Any) -> Any:
-    """Parse ``panel WHICH`` with click and build the widget; errors become ``UsageError``."""
+def known_template(service: Any, slug: str | None) -> str | None:
+    """``slug`` when it names a template of the catalogue (a cell's template does not)."""
+    if not slug:
+        return None
+    try:
+        return str(service.get_template(slug).template.slug)
+    except CwsError:
+        return None
+
+
+def open_panel(args: list[str], make_service: Any, recent_template: str | None = None) -> Any:
+    """Parse ``panel WHICH`` with click and build the widget; errors become ``UsageError``.
+
+    ``recent_template``: the template the notebook's last `%cws` command named (the default)."""
     try:
         result = panel_command.main(
-            args, prog_name="%cws panel", obj=make_service({}), standalone_mode=False
+            args,
+            prog_name="%cws panel",
+            obj=(make_service({}), recent_template),
+            standalone_mode=False,
         )
     except (click.ClickException, click.Abort, CwsError) as exc:
         raise as_usage_error(exc) from None

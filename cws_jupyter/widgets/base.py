@@ -9,9 +9,19 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+from traitlets import validate
 
 from ..core.errors import CwsError
-from ..display.html import MUTED, bullet_list, folded_error, join, no_math, pre, tag
+from ..display.html import (
+    MUTED,
+    bullet_list,
+    folded_error,
+    join,
+    keep_from_mathjax,
+    no_math,
+    pre,
+    tag,
+)
 
 LABEL_STYLE = {"description_width": "96px"}
 PICKER_LAYOUT = {"width": "460px"}
@@ -35,9 +45,21 @@ def default_service() -> Any:
     return CwsService(traits.to_settings())
 
 
+class NoMathHTML(widgets.HTML):
+    """An HTML widget MathJax leaves alone, whatever its value: front ends typeset an HTML
+    widget's content, so a value with text outside MathJax's ignore classes is wrapped in an
+    element of them when it is set (``$0.08 ... $5.00`` stays text, never italic math).
+
+    Every HTML a panel shows is one of these."""
+
+    @validate("value")
+    def _keep_from_mathjax(self, proposal: Any) -> str:
+        return keep_from_mathjax(proposal["value"])
+
+
 def panel_title(text: str) -> widgets.HTML:
     """A panel's bold title (escaped, kept away from MathJax)."""
-    return widgets.HTML(str(no_math(tag("b", text))))
+    return NoMathHTML(str(no_math(tag("b", text))))
 
 
 def first_sentence(text: str) -> str:

@@ -8,7 +8,15 @@ import ipywidgets as widgets
 
 from ..display.catalog import template_html
 from ..display.html import MUTED, bullet_list, folded_error, no_math, tag
-from .base import LABEL_STYLE, PICKER_LAYOUT, Panel, dropdown, panel_title, short_error_html
+from .base import (
+    LABEL_STYLE,
+    PICKER_LAYOUT,
+    NoMathHTML,
+    Panel,
+    dropdown,
+    panel_title,
+    short_error_html,
+)
 
 ALL = ""
 
@@ -39,9 +47,9 @@ class BrowsePanel(Panel):
             style=LABEL_STYLE,
             layout=widgets.Layout(**PICKER_LAYOUT),
         )
-        self.count = widgets.HTML()
-        self.details = widgets.HTML()
-        self.load_errors = widgets.HTML(
+        self.count = NoMathHTML()
+        self.details = NoMathHTML()
+        self.load_errors = NoMathHTML(
             str(
                 folded_error(
                     f"{len(listing.errors)} template file(s) could not be loaded.",

@@ -9,13 +9,14 @@ import ipywidgets as widgets
 
 from ..core.errors import CwsError
 from ..display.chart import cost_chart_svg
-from ..display.html import MUTED, Raw, error_block, no_math, tag
+from ..display.html import MUTED, error_block, no_math, tag
 from ..display.resolution import costs_table_html
 from .base import (
     ARCHITECTURES,
     HINT_STYLE,
     LABEL_STYLE,
     PICKER_LAYOUT,
+    NoMathHTML,
     Panel,
     dropdown,
     panel_title,
@@ -51,7 +52,7 @@ class CostPanel(Panel):
             style=LABEL_STYLE,
             layout=widgets.Layout(**PICKER_LAYOUT),
         )
-        self.chosen = widgets.HTML()
+        self.chosen = NoMathHTML()
         self.arch_picker = dropdown("Architecture", ARCHITECTURES)
         self.compare_button = widgets.Button(
             description="Compare",
@@ -67,9 +68,9 @@ class CostPanel(Panel):
             bar_style="info",
             layout=widgets.Layout(width="460px", visibility="hidden"),
         )
-        self.status = widgets.HTML()
-        self.chart = widgets.HTML()
-        self.table = widgets.HTML()
+        self.status = NoMathHTML()
+        self.chart = NoMathHTML()
+        self.table = NoMathHTML()
         self.comparisons: list[Any] = []
         self.compared_template: str | None = None
         self.compare_button.on_click(self.compare)
@@ -150,7 +151,7 @@ class CostPanel(Panel):
             f"prices of {first.price_as_of}"
         )
         self.status.value = str(no_math(tag("span", about, f"color: {MUTED}"), True))
-        self.chart.value = str(no_math(Raw(cost_chart_svg(comparisons))))
+        self.chart.value = cost_chart_svg(comparisons)
         self.table.value = costs_table_html(comparisons)
 
     def _fail(self, exc: BaseException) -> None:

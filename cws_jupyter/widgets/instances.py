@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from ..display.html import MUTED, box, error_block, no_math, notes_block, tag
 from ..display.workstations import action_html, instances_table, no_instances
-from .base import LABEL_STYLE, PICKER_LAYOUT, Panel, panel_title, short_error_html
+from .base import LABEL_STYLE, PICKER_LAYOUT, NoMathHTML, Panel, panel_title, short_error_html
 from .progress import ProgressBar
 
 #: Which actions make sense in which state.
@@ -40,7 +40,7 @@ class InstancesPanel(Panel):
         self.show_terminated = widgets.Checkbox(
             value=include_terminated, description="show terminated", indent=False
         )
-        self.table = widgets.HTML()
+        self.table = NoMathHTML()
         self.picker = widgets.Dropdown(
             options=[],
             description="Workstation",
@@ -61,8 +61,8 @@ class InstancesPanel(Panel):
         )
         self.confirm = widgets.Checkbox(value=False, description=CONFIRM_TEXT, indent=False)
         self.progress = ProgressBar(width="300px")
-        self.status = widgets.HTML()
-        self.result = widgets.HTML()
+        self.status = NoMathHTML()
+        self.result = NoMathHTML()
         self.refresh_button.on_click(self.refresh)
         self.show_terminated.observe(lambda _change: self.refresh(), names="value")
         self.picker.observe(self._selected, names="value")

@@ -18,6 +18,7 @@ from .base import (
     ARCHITECTURES,
     LABEL_STYLE,
     PICKER_LAYOUT,
+    NoMathHTML,
     Panel,
     dropdown,
     panel_title,
@@ -86,7 +87,7 @@ class LaunchPanel(Panel):
         super().__init__(service)
         self.summaries = {t.slug: t for t in self.service.list_templates().templates}
         self.template_picker = dropdown("Template", template_options(self.service), template)
-        self.template_info = widgets.HTML()
+        self.template_info = NoMathHTML()
         self.region_picker = dropdown(
             "Region", region_options(self.service), region or self.service.settings.region
         )
@@ -108,7 +109,7 @@ class LaunchPanel(Panel):
             style=LABEL_STYLE,
             layout=widgets.Layout(**PICKER_LAYOUT),
         )
-        self.field_hint = widgets.HTML()
+        self.field_hint = NoMathHTML()
         self.resolve_button = widgets.Button(
             description="Resolve",
             button_style="primary",
@@ -119,9 +120,9 @@ class LaunchPanel(Panel):
             description="Launch", icon="rocket", disabled=True, tooltip=RESOLVE_FIRST
         )
         self.progress = ProgressBar(width="300px")
-        self.status = widgets.HTML()
-        self.launch_output = widgets.HTML()
-        self.result = widgets.HTML()
+        self.status = NoMathHTML()
+        self.launch_output = NoMathHTML()
+        self.result = NoMathHTML()
         self.resolution: Any = None
         self.resolved_choices: tuple[Any, ...] | None = None
         self.launched: Any = None

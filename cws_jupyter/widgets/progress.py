@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..display.html import BAD, GOOD, MUTED, colour, join, no_math, tag
+from .base import NoMathHTML
 
 #: At most this many repaints a second (besides new steps and the end).
 REPAINTS_PER_SECOND = 10
@@ -29,7 +30,7 @@ class ProgressBar(widgets.HBox):
         self.bar = widgets.IntProgress(
             value=0, min=0, max=100, bar_style="info", layout=widgets.Layout(width=width)
         )
-        self.label = widgets.HTML()
+        self.label = NoMathHTML()
         super().__init__(
             [self.bar, self.label],
             layout=widgets.Layout(align_items="center", display="none"),

@@ -48,6 +48,7 @@ def shell(_loaded_shell: InteractiveShell, sandbox_env: Path) -> Iterator[Intera
     config = _loaded_shell.config
     saved_section = copy.deepcopy(config[section]) if section in config else None
     saved = {name: getattr(cws_magics(_loaded_shell), name) for name in ("region", "sandbox")}
+    cws_magics(_loaded_shell).recent_template = None  # each test is a fresh notebook
     yield _loaded_shell
     if saved_section is None:
         config.pop(section, None)  # %config also records the value for configurables made later

@@ -58,3 +58,40 @@ def test_cost_panel_without_a_template_asks_for_one(shell: InteractiveShell) -> 
     panel = ok(shell, "%cws panel cost")
     assert panel.template_picker.value == "" and panel.compare_button.disabled
     assert panel.compare_button.tooltip == "Choose a template first."
+
+
+def test_a_panel_opens_on_the_template_last_named(shell: InteractiveShell) -> None:
+    """`%cws costs python-ml --region eu-west-1`, then `%cws panel cost`: the comparison the
+    user was looking at, not the alphabetically first template; a named one still wins."""
+    ok(shell, "%cws costs --region eu-west-1 python-ml")
+    panel = ok(shell, "%cws panel cost")
+    assert panel.template_picker.value == "python-ml" and not panel.compare_button.disabled
+    assert ok(shell, "%cws panel launch").template_picker.value == "python-ml"
+    assert ok(shell, "%cws panel cost rstudio").template_picker.value == "rstudio"
+    ok(shell, "%cws test teaching-lab --region eu-west-1")
+    assert ok(shell, "%cws panel cost").template_picker.value == "teaching-lab"
+    # Commands that name no template, or a failed one, leave the choice as it was.
+    ok(shell, "%cws templates list")
+    run(shell, "%cws resolve no-such-template")
+    assert ok(shell, "%cws panel cost").template_picker.value == "teaching-lab"
+
+
+def test_a_cell_template_is_not_remembered(shell: InteractiveShell) -> None:
+    """`%%cws resolve` on a template written in the cell: not in the catalogue, not remembered."""
+    ok(shell, "%cws resolve python-ml --region eu-west-1")
+    cell = "name: Cell Lab\nslug: cell-lab\ndescription: d\nbase: ubuntu-22.04\n"
+    shell.run_cell_magic("cws", "validate", cell)
+    assert ok(shell, "%cws panel cost").template_picker.value == "python-ml"
+
+
+def test_template_named_reads_the_line_as_click_does() -> None:
+    """Options before or after, shorthands, `ami` verbs, the group's `--sandbox`."""
+    from cws_jupyter.magics.dispatch import template_named
+
+    assert template_named("costs --region eu-west-1 python-ml") == "python-ml"
+    assert template_named("--sandbox test teaching-lab --all-regions") == "teaching-lab"
+    assert template_named("ami create python-ml ws-1") == "python-ml"
+    assert template_named('templates show "Python ML"') == "Python ML"
+    assert template_named("launch rstudio lab-2 --dry-run") == "rstudio"
+    for line in ("list", "templates list", "panel cost x", "resolve", "nonsense x", "resolve '"):
+        assert template_named(line) is None, line

@@ -4,14 +4,19 @@ MathJax's ignore classes, and no label a front end typesets holds a dollar sign.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+import pytest
 from widget_helpers import exposed_to_mathjax, walk
 
+import cws_jupyter.widgets
 from cws_jupyter.core.progress import Progress
 from cws_jupyter.core.service import CwsService
+from cws_jupyter.display.html import NO_MATH
 from cws_jupyter.widgets import BrowsePanel, CostPanel, InstancesPanel, LaunchPanel, ProgressBar
+from cws_jupyter.widgets.base import NoMathHTML
 
 #: Widgets whose ``value`` is HTML (ipywidgets' Label and descriptions are typeset too).
 HTML_WIDGETS = (widgets.HTML, widgets.HTMLMath)
@@ -83,3 +88,81 @@ def test_instances_panel_and_progress_bar(service: CwsService) -> None:
     bar.report(Progress(step="copy", message="$0.80 once", done=1, total=2))
     bar.finish(ok=False, message="cost $1 $2")
     assert problems(bar) == []
+
+
+#: How to build each widget class the package exports (a new one must be added here).
+BUILDERS: dict[str, Callable[[CwsService], Any]] = {
+    "BrowsePanel": lambda service: BrowsePanel(service=service),
+    "CostPanel": lambda service: CostPanel(service=service, template="python-ml"),
+    "InstancesPanel": lambda service: InstancesPanel(service=service),
+    "LaunchPanel": lambda service: LaunchPanel(service=service, template="teaching-lab"),
+    "ProgressBar": lambda service: ProgressBar("copying"),
+}
+
+
+def exported_widgets() -> list[str]:
+    """Every widget class ``cws_jupyter.widgets`` exports that can be built (not the base)."""
+    return sorted(
+        name
+        for name in cws_jupyter.widgets.__all__
+        if isinstance(getattr(cws_jupyter.widgets, name), type)
+        and issubclass(getattr(cws_jupyter.widgets, name), widgets.DOMWidget)
+        and name != "Panel"
+    )
+
+
+def test_every_exported_widget_is_checked() -> None:
+    """Found by looking: a new panel fails here until it is built (and checked) below."""
+    assert exported_widgets() == sorted(BUILDERS)
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_html_a_widget_holds_is_guarded(name: str, service: CwsService) -> None:
+    """Whatever a panel later writes into its HTML widgets, MathJax is kept away: each one is a
+    ``NoMathHTML``, which wraps a value that would leave text to MathJax."""
+    panel = BUILDERS[name](service)
+    if isinstance(panel, (InstancesPanel,)):
+        panel.wait(timeout=60)
+    html_widgets = [w for w in walk(panel) if isinstance(w, widgets.HTML)]
+    assert html_widgets, name
+    unguarded = [w for w in html_widgets if not isinstance(w, NoMathHTML)]
+    assert unguarded == [], f"{name}: plain widgets.HTML {unguarded[:2]}"
+    for widget in html_widgets:  # a later write, as a panel's own code could make it
+        widget.value = f"<b>{TWO_AMOUNTS}</b> and <i>$x^2$</i>"
+    assert problems(panel) == []
+
+
+TWO_AMOUNTS = "about 8 min ($0.081) per launch; its storage ($5.00/month)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        TWO_AMOUNTS,
+        f'<span class="{NO_MATH}">guarded</span> then {TWO_AMOUNTS}',
+        f'<div class="tex2jax_ignore">only MathJax 2\'s class: {TWO_AMOUNTS}</div>',
+        f"<svg><text>{TWO_AMOUNTS}</text></svg>",
+        f"<table><tr><td>$0.081</td><td>$5.00</td></tr></table><br>{TWO_AMOUNTS}",
+    ],
+    ids=["plain", "partly-guarded", "one-class-only", "svg", "table-then-text"],
+)
+def test_guarded_html_widget_wraps_exposed_values(value: str) -> None:
+    """A value with any text outside the ignore classes is wrapped, its content unchanged."""
+    widget = NoMathHTML(value)
+    assert exposed_to_mathjax(widget.value) == [] and value in widget.value
+    widget.value = value
+    assert exposed_to_mathjax(widget.value) == [] and value in widget.value
+
+
+def test_guarded_html_widget_leaves_safe_values_alone() -> None:
+    """Empty stays empty; a value already wholly guarded is not wrapped again (re-assigning the
+    value read back does not nest it)."""
+    widget = NoMathHTML()
+    assert widget.value == ""
+    safe = f'<div class="{NO_MATH}">{TWO_AMOUNTS}</div>'
+    widget.value = safe
+    assert widget.value == safe
+    widget.value = TWO_AMOUNTS
+    wrapped = widget.value
+    widget.value = wrapped
+    assert widget.value == wrapped and wrapped.count(NO_MATH) == 1
