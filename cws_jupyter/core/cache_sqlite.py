@@ -169,7 +169,9 @@ class SqliteCache:
         if problem:
             self._give_up(problem)
             return None
-        if self.path.exists() and not stat.S_ISREG(self.path.stat().st_mode):
+        if self.path.is_symlink() and not self.path.exists():
+            self._set_aside("it is a symbolic link to nothing")
+        elif self.path.exists() and not stat.S_ISREG(self.path.stat().st_mode):
             self._set_aside("it is not a regular file")
         db = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False

@@ -128,3 +128,30 @@ def read_regular_text(path: Path | str, limit: int) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FileRefused(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+#: A temp file this old is a leftover of a writer that was killed (a write takes milliseconds).
+STALE_TEMP_S = 600.0
+
+
+def remove_stale_temps(folder: Path | str, pattern: str, older_than: float = STALE_TEMP_S) -> int:
+    """Remove the files matching ``pattern`` in ``folder`` last changed more than ``older_than``
+    seconds ago: the temp files of atomic writes whose writer was killed before its rename.
+    Never raises; returns how many were removed."""
+    import time
+
+    removed = 0
+    cutoff = time.time() - older_than
+    try:
+        leftovers = list(Path(folder).glob(pattern))
+    except OSError:
+        return 0
+    for leftover in leftovers:
+        try:
+            info = leftover.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                leftover.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -91,3 +91,20 @@ def test_write_is_all_or_nothing(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o600
     write_atomically(tmp_path / "sub" / "fresh.yml", "x\n", lambda temp: None)
     assert (tmp_path / "sub" / "fresh.yml").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_killed_writers_temp_file_is_swept_by_the_next_write(tmp_path: Path) -> None:
+    """A temporary copy left by a writer killed before its rename is removed by the next write
+    of that file once it is stale; a fresh one (a writer at work now) is left alone."""
+    import os
+    import time
+
+    target = tmp_path / "lab.yml"
+    stale = tmp_path / ".lab.yml.abc123.tmp"
+    fresh = tmp_path / ".lab.yml.def456.tmp"
+    for leftover in (stale, fresh):
+        leftover.write_text("half\n", encoding="utf-8")
+    hour_ago = time.time() - 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    write_atomically(target, "new\n", lambda temp: None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name, "lab.yml"]

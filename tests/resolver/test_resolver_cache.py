@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from resolver_world import CANONICAL, family, image_id
@@ -134,3 +136,97 @@ def test_inline_validation_reports_instead_of_raising(make_service, aws_world):
     assert not bad.ok and "ami_config.strategy" in bad.errors[0]
     good = svc.validate_inline("name: X\nminimum_size: M\n")
     assert good.ok and "minimum_size" in good.warnings[0]
+
+
+# -- a damaged or unusable cache costs speed only: the answer is given, with one warning ---------
+#: Cached values of a shape no lookup ever stores (each lookup's own values are lists of image
+#: dicts, or maps of names to strings).
+WRONG_SHAPES = [42, "text", True, [1, 2], {"a": 1}, [{"Tags": 5}], {"a": [1]}, [[]]]
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize("value", WRONG_SHAPES, ids=[json.dumps(v) for v in WRONG_SHAPES])
+def test_entries_of_the_wrong_shape_are_asked_again(
+    aws_world, make_service, caplog: pytest.LogCaptureFixture, value
+):
+    """Every entry of the shared cache rewritten to a wrong shape (a foreign or damaged cache):
+    a new process gives the same answer, asking AWS again, with one warning."""
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    first = make_service({"t": SEARCH}).resolve("t", region="us-east-1")
+    with sqlite3.connect(make_service({}).settings.cache_dir / CACHE_FILE) as db:
+        db.execute("UPDATE entries SET value = ?", (json.dumps(value),))
+    with caplog.at_level(logging.WARNING):
+        svc = make_service({"t": SEARCH})
+        again = svc.resolve("t", region="us-east-1")
+        warm = svc.resolve("t", region="us-east-1")
+    assert again.ami_id == first.ami_id == warm.ami_id and again.aws_calls > 0
+    assert warm.aws_calls == 0  # the fresh answers replaced the damaged entries
+    (warning,) = _warnings(caplog)
+    assert "wrong shape" in warning and "asked of AWS again" in warning
+
+
+def _unusable(kind: str, tmp_path: Path) -> Path:
+    """A folder path that cannot hold files, of ``kind``."""
+    if kind == "a-file":
+        (tmp_path / "plain").write_text("x")
+        return tmp_path / "plain"
+    if kind == "below-a-file":
+        (tmp_path / "plain").write_text("x")
+        return tmp_path / "plain" / "cws"
+    if kind == "dev-null":
+        return Path("/dev/null/cws")
+    raise AssertionError(kind)
+
+
+UNUSABLE = ["a-file", "below-a-file", "dev-null"]
+
+
+@pytest.mark.parametrize("kind", UNUSABLE)
+@pytest.mark.parametrize("which", ["cache", "state", "both"])
+def test_an_unusable_cache_or_state_folder_costs_speed_only(
+    aws_world, make_service, tmp_path, caplog: pytest.LogCaptureFixture, kind, which
+):
+    """The lookup cache's folder, the state folder (its generation counter keys the cache), or
+    both (CWS_HOME=/dev/null, a HOME that is a file): resolutions answer, one warning names the
+    folder and the setting to change."""
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    expected = make_service({"t": SEARCH}).resolve("t", region="us-east-1").ami_id
+    (tmp_path / "bad").mkdir()
+    bad = _unusable(kind, tmp_path / "bad")
+    svc = make_service({"t": SEARCH})
+    if which in ("cache", "both"):
+        svc.settings.cache_dir = bad / "cache"
+    if which in ("state", "both"):
+        svc.settings.state_dir = bad / "state"
+    with caplog.at_level(logging.WARNING):
+        answers = [svc.resolve("t", region="us-east-1") for _ in range(2)]
+        costs = svc.costs("t", region="us-east-1")
+    assert [a.ami_id for a in answers] == [expected, expected] and costs.hourly_price
+    (warning,) = _warnings(caplog)
+    assert str(bad) in warning and "CWS_HOME" in warning, warning
+    assert "Traceback" not in warning
+
+
+def test_a_read_only_cache_folder_costs_speed_only(
+    aws_world, make_service, tmp_path, caplog: pytest.LogCaptureFixture
+):
+    """A cache folder that cannot be written: the answer is given, with one warning."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "robust_support", Path(__file__).parents[1] / "robustness" / "robust_support.py"
+    )
+    support = sys.modules.setdefault("robust_support", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(support)
+    unwritable = support.unwritable
+    aws_world([family("ubuntu", ["us-east-1"], name="ubuntu-{arch}")])
+    svc = make_service({"t": SEARCH})
+    svc.settings.cache_dir = tmp_path / "ro-cache"
+    with unwritable(svc.settings.cache_dir), caplog.at_level(logging.WARNING):
+        answers = [svc.resolve("t", region="us-east-1") for _ in range(2)]
+    assert answers[0].ami_id and answers[0].ami_id == answers[1].ami_id
+    (warning,) = _warnings(caplog)
+    assert str(svc.settings.cache_dir) in warning and "not writable" in warning

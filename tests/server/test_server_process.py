@@ -35,7 +35,12 @@ def test_a_real_server_starts_clean_and_needs_the_token(tmp_path: Path) -> None:
         status, body = server.get("ami/costs/python-ml")  # no ?region=: the config file's
         assert status == 200 and json.loads(body)["region"] == "eu-west-1"
         status, body = server.get("health")
-        assert json.loads(body) == {"status": "ok", "sandbox": True, "aws": "sandbox", "problems": []}
+        assert json.loads(body) == {
+            "status": "ok",
+            "sandbox": True,
+            "aws": "sandbox",
+            "problems": [],
+        }
     finally:
         log = server.stop()
     assert "cws_jupyter | extension was successfully loaded" in log

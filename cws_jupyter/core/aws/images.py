@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
 from ..cache import LookupCache
-from ..errors import BadInput
+from ..errors import BadInput, CwsError
 from .errors import aws_error
 from .session import AwsAccess
 
 MISSING_IDS_RE = re.compile(r"ami-[0-9a-f]+")
 SSM_BATCH = 10  # GetParameters accepts at most 10 names
+#: What converting a cached value of the wrong shape raises (pydantic's errors are ValueErrors).
+DAMAGED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 class AMIInfo(BaseModel):
@@ -92,19 +99,70 @@ class ImageCatalog:
         self.namespace = namespace
         self.generation = generation
         self._fan_out: ThreadPoolExecutor | None = None
+        self._warned: set[str] = set()
+        self._warned_lock = threading.Lock()
 
-    def _key(self, region: str, op: str, params: Any) -> str:
-        generation = self.generation()
+    def _key(self, region: str, op: str, params: Any) -> str | None:
+        """The cache key of a lookup; None when the generation cannot be read (the state folder
+        is unusable): the lookup is then not cached, which costs speed only."""
+        try:
+            generation = self.generation()
+        except CwsError as exc:
+            self._warn_once(
+                "generation",
+                f"{exc.message.rstrip('.')}. Meanwhile AWS lookups are not cached (slower, "
+                "nothing fails)",
+            )
+            return None
         return f"{self.namespace}|g{generation}|{region}|{op}|{json.dumps(params, sort_keys=True)}"
 
-    def _cached(self, region: str, op: str, params: Any, fetch: Any) -> Any:
-        key = self._key(region, op, params)
+    def _warn_once(self, kind: str, message: str) -> None:
+        """Log ``message`` once for this catalog and kind of trouble."""
+        with self._warned_lock:
+            if kind in self._warned:
+                return
+            self._warned.add(kind)
+        log.warning("warning: %s", message)
+
+    def _lookup(self, key: str | None, convert: Callable[[Any], T]) -> T | None:
+        """The cached value of ``key`` converted, or None when absent. A value of the wrong
+        shape (a damaged or foreign cache) is a miss, with one warning: it is asked again."""
+        if key is None:
+            return None
         value = self.cache.get(key)
         if value is None:
-            value = fetch()
-            if self.ttl > 0:
-                self.cache.set(key, value, self.ttl)
-        return value
+            return None
+        try:
+            return convert(value)
+        except DAMAGED as exc:
+            self._warn_once(
+                "damaged",
+                f"the lookup cache held an entry of the wrong shape ({type(exc).__name__}: "
+                f"{' '.join(str(exc).split())[:120]}); such entries are asked of AWS again",
+            )
+            return None
+
+    def _store(self, key: str | None, value: Any) -> None:
+        """Cache a fresh value (unless caching is off or the key is unknown)."""
+        if key is not None and self.ttl > 0:
+            self.cache.set(key, value, self.ttl)
+
+    def _cached(
+        self,
+        region: str,
+        op: str,
+        params: Any,
+        fetch: Callable[[], Any],
+        convert: Callable[[Any], T],
+    ) -> T:
+        """``convert(fetch())``, served from the cache when it holds a sound value."""
+        key = self._key(region, op, params)
+        found = self._lookup(key, convert)
+        if found is not None:
+            return found
+        value = fetch()
+        self._store(key, value)
+        return convert(value)
 
     # -- images -------------------------------------------------------------------
     def by_ids(self, region: str, ami_ids: list[str]) -> list[AMIInfo]:
@@ -112,8 +170,9 @@ class ImageCatalog:
         ids = sorted(set(ami_ids))
         if not ids:
             return []
-        raw = self._cached(region, "images-by-id", ids, lambda: self._describe_ids(region, ids))
-        return [AMIInfo.from_ec2(i, region) for i in raw]
+        return self._cached(
+            region, "images-by-id", ids, lambda: self._describe_ids(region, ids), _images(region)
+        )
 
     def _describe_ids(self, region: str, ids: list[str]) -> list[dict[str, Any]]:
         from botocore.exceptions import ClientError
@@ -149,8 +208,9 @@ class ImageCatalog:
                 "refusing to search images without an owner (AMI squatting risk)", field="owner"
             )
         params = {"owners": sorted(owners), "filters": {k: sorted(v) for k, v in filters.items()}}
-        raw = self._cached(region, "images-search", params, lambda: self._search(region, params))
-        return [AMIInfo.from_ec2(i, region) for i in raw]
+        return self._cached(
+            region, "images-search", params, lambda: self._search(region, params), _images(region)
+        )
 
     def _search(self, region: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         ec2 = self.access.client("ec2", region)
@@ -180,25 +240,26 @@ class ImageCatalog:
             self._key(region, "images-own", own_params),
             self._key(region, "images-shared", shared_params),
         ]
-        cached = [self.cache.get(k) for k in keys]
+        convert = _images(region)
+        cached = [self._lookup(k, convert) for k in keys]
         missing = [i for i, v in enumerate(cached) if v is None]
         if missing:
             fetch = [
                 lambda: self._describe(region, own_params),
                 lambda: self._describe(region, shared_params),
             ]
+            fresh: dict[int, Any] = {}
             if len(missing) == 1:
-                cached[missing[0]] = fetch[missing[0]]()
+                fresh[missing[0]] = fetch[missing[0]]()
             else:
                 futures = [self.fan_out.submit(fetch[i]) for i in missing]
                 for i, future in zip(missing, futures, strict=True):
-                    cached[i] = future.result()
-            if self.ttl > 0:
-                for i in missing:
-                    self.cache.set(keys[i], cached[i], self.ttl)
+                    fresh[i] = future.result()
+            for i, value in fresh.items():
+                self._store(keys[i], value)
+                cached[i] = convert(value)
         found: dict[str, AMIInfo] = {}
-        for raw in (*cached[0], *cached[1]):
-            info = AMIInfo.from_ec2(raw, region)
+        for info in (*(cached[0] or []), *(cached[1] or [])):
             if build_of(info.tags, info.description) is not None:
                 found.setdefault(info.ami_id, info)
         return list(found.values())
@@ -234,7 +295,9 @@ class ImageCatalog:
         wanted = sorted(set(names))
         if not wanted:
             return {}
-        return self._cached(region, "ssm", wanted, lambda: self._get_parameters(region, wanted))
+        return self._cached(
+            region, "ssm", wanted, lambda: self._get_parameters(region, wanted), _strings
+        )
 
     def _get_parameters(self, region: str, names: list[str]) -> dict[str, str]:
         ssm = self.access.client("ssm", region)
@@ -255,11 +318,11 @@ class ImageCatalog:
         """``Account`` and ``Arn`` of the credentials in use (cached); empty when STS refuses to
         tell. AWS that cannot be reached is an AwsUnavailable, never an unknown account."""
         key = self._key("global", "caller-identity", None)
-        identity = self.cache.get(key)
+        identity = self._lookup(key, _strings)
         if not identity:
             identity = self._whoami()
-            if identity and self.ttl > 0:  # a refusal is asked again next time
-                self.cache.set(key, identity, self.ttl)
+            if identity:  # a refusal is asked again next time
+                self._store(key, identity)
         return identity or {}
 
     def _whoami(self) -> dict[str, str]:
@@ -277,6 +340,27 @@ class ImageCatalog:
     def forget(self, ami_id: str) -> int:
         """Evict every cached lookup that mentions an image found to be gone."""
         return self.cache.evict_image(ami_id)
+
+
+def _images(region: str) -> Callable[[Any], list[AMIInfo]]:
+    """Converts a ``DescribeImages`` list (fresh or cached) into AMIInfo; a value of another
+    shape raises one of ``DAMAGED``."""
+
+    def convert(raw: Any) -> list[AMIInfo]:
+        if not isinstance(raw, list):
+            raise TypeError(f"a list of images was expected, not {type(raw).__name__}")
+        return [AMIInfo.from_ec2(image, region) for image in raw]
+
+    return convert
+
+
+def _strings(raw: Any) -> dict[str, str]:
+    """A map of names to strings (SSM values, the caller's identity); another shape raises."""
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise TypeError("a map of names to strings was expected")
+    return raw
 
 
 def _wrap(exc: Exception, region: str) -> BaseException:

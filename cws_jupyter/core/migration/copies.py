@@ -128,8 +128,11 @@ def render_copy(document: dict[str, Any], original: str, today: dt.date | None =
 
 def write_atomically(target: Path, text: str, check: Callable[[Path], None]) -> None:
     """Write ``text`` to a temporary file beside ``target``, ``check`` it, then rename it over."""
+    from ..files import remove_stale_temps
+
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(target.parent, f".{target.name}.*.tmp")  # left by writers that were killed
     mode = target.stat().st_mode & 0o777 if target.exists() else NEW_FILE_MODE
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     temp = Path(name)

@@ -50,7 +50,10 @@ class SandboxInfo(BaseModel):
 
 def write_runtime(path: Path, info: SandboxInfo) -> None:
     """Write the runtime file atomically (temp file + fsync + os.replace)."""
+    from ..files import remove_stale_temps
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path.parent, f".{path.name}.*.tmp")  # left by writers that were killed
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

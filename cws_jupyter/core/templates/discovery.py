@@ -7,8 +7,10 @@ home folder costs a bounded time and says why.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,10 @@ from .documents import SUFFIXES
 
 #: Files and sub-folders one template folder may hold before the walk stops.
 MAX_ENTRIES = 20_000
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
 
 
 @dataclass
@@ -34,10 +40,23 @@ class Folder:
             return f"{self.named_by} entry '{self.path}'"
         return f"template folder '{self.path}'"
 
+    @property
+    def is_default(self) -> bool:
+        """The folder for the user's own templates, where no setting named it: it may be
+        missing, and a path to it that cannot exist is the home setting's fault, not the user's."""
+        return self.named_by is None and not self.required
+
     def fix(self) -> str:
         """What to do about a folder that cannot be used."""
         if self.named_by:
             return f"correct it or remove it from {self.named_by} (folders separated by ':')"
+        if self.is_default:
+            from ..folders import folder_origin
+
+            return (
+                "make it a folder of template files (it is the default folder for your own "
+                f"templates; {folder_origin('config')} decides where it is)"
+            )
         return "make it a folder of template files"
 
 
@@ -59,6 +78,9 @@ def folder_problem(folder: Folder) -> str | None:
         return f"{folder.label()} does not exist: {folder.fix()}"
     except (OSError, ValueError) as exc:
         why = os_problem(exc) if isinstance(exc, OSError) else "is not a usable path"
+        if folder.is_default:  # the user never made it: the home setting leads nowhere usable
+            _default_unreachable(folder, why)
+            return None
         return f"{folder.label()} {why}: {folder.fix()}"
     if stat.S_ISDIR(mode):
         return None
@@ -68,6 +90,24 @@ def folder_problem(folder: Folder) -> str | None:
     return f"{folder.label()} is {kind_of(mode)}, not a folder{hint}: {folder.fix()}"
 
 
+def _default_unreachable(folder: Folder, why: str) -> None:
+    """Warn once per process that the default folder for the user's own templates cannot be
+    reached (the built-in templates and CWS_TEMPLATE_PATH's folders are still searched)."""
+    from ..folders import folder_fix
+
+    with _warned_lock:
+        if str(folder.path) in _warned:
+            return
+        _warned.add(str(folder.path))
+    log.warning(
+        "warning: the default folder for your own templates '%s' %s; only the built-in "
+        "templates and CWS_TEMPLATE_PATH's folders are searched. %s",
+        folder.path,
+        why,
+        folder_fix("config"),
+    )
+
+
 def scan(folder: Folder) -> Scan:
     """The ``*.yml``/``*.yaml`` files under ``folder`` (sub-folders too), sorted."""
     result = Scan()
@@ -75,7 +115,7 @@ def scan(folder: Folder) -> Scan:
     if problem:
         result.warnings.append(problem)
         return result
-    if not folder.path.is_dir():  # a missing optional folder
+    if not _is_dir(folder.path):  # a missing (or unreachable) optional folder
         return result
 
     def unlistable(exc: OSError) -> None:
@@ -119,6 +159,13 @@ def _walk(
             on_error(exc)
         stack.extend(Path(p) for p in sorted(subfolders, reverse=True))
     return None
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
