@@ -30,35 +30,54 @@ def mentions(value: Any, ami_id: str) -> bool:
     return ami_id in json.dumps(value)
 
 
+class Entry:
+    """One entry of the memory cache: its value, when it expires, and what a reader made of it.
+
+    ``derived`` is the value converted by its reader (e.g. ``ImageCatalog``'s images), kept so a
+    warm hit converts nothing; it goes with the entry (a new value, an eviction, expiry)."""
+
+    __slots__ = ("derived", "expires", "value")
+
+    def __init__(self, expires: float, value: Any) -> None:
+        self.expires = expires
+        self.value = value
+        self.derived: Any = None
+
+
 class MemoryCache:
     """A process-local cache with per-entry expiry."""
 
     def __init__(self, clock: Any = time.time) -> None:
-        self._data: dict[str, tuple[float, Any]] = {}
+        self._data: dict[str, Entry] = {}
         self._lock = threading.Lock()
         self._clock = clock
 
-    def get(self, key: str) -> Any | None:
-        """The cached value, or None when absent or expired."""
+    def entry(self, key: str) -> Entry | None:
+        """The live entry of ``key`` (its identity changes whenever the value does), or None."""
         entry = self._data.get(key)
         if entry is None:
             return None
-        expires, value = entry
-        if expires < self._clock():
+        if entry.expires < self._clock():
             with self._lock:
-                self._data.pop(key, None)
+                if self._data.get(key) is entry:
+                    del self._data[key]
             return None
-        return value
+        return entry
+
+    def get(self, key: str) -> Any | None:
+        """The cached value, or None when absent or expired."""
+        entry = self.entry(key)
+        return None if entry is None else entry.value
 
     def set(self, key: str, value: Any, ttl: float) -> None:
         """Store a value for ``ttl`` seconds."""
         with self._lock:
-            self._data[key] = (self._clock() + ttl, value)
+            self._data[key] = Entry(self._clock() + ttl, value)
 
     def evict_image(self, ami_id: str) -> int:
         """Drop every entry that mentions ``ami_id``."""
         with self._lock:
-            doomed = [k for k, (_, v) in self._data.items() if mentions(v, ami_id)]
+            doomed = [k for k, e in self._data.items() if mentions(e.value, ami_id)]
             for key in doomed:
                 del self._data[key]
         return len(doomed)
@@ -75,6 +94,12 @@ class LayeredCache:
 
     def __init__(self, *layers: LookupCache) -> None:
         self.layers = layers
+        first = layers[0] if layers else None
+        self._memory = first if isinstance(first, MemoryCache) else None
+
+    def entry(self, key: str) -> Entry | None:
+        """The memory layer's live entry of ``key`` (None without a memory layer in front)."""
+        return self._memory.entry(key) if self._memory is not None else None
 
     def get(self, key: str) -> Any | None:
         """The first layer's hit, copied into the faster layers."""

@@ -18,6 +18,7 @@ from .jobs import JobRunner
 
 if TYPE_CHECKING:
     from ..core.service import CwsService
+    from .answers import ResolveAnswers
 
 T = TypeVar("T")
 #: Key of the shared service in the tornado web application's settings.
@@ -85,6 +86,18 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
 
                     service = settings[SERVICE_KEY] = CwsService(self.to_settings())
         return service  # type: ignore[no-any-return]
+
+    @property
+    def service_if_built(self) -> CwsService | None:
+        """The server's CwsService if a request already built it (never builds it)."""
+        return self._web_settings().get(SERVICE_KEY)  # type: ignore[no-any-return]
+
+    @cached_property
+    def answers(self) -> ResolveAnswers:
+        """Resolutions served again on the event loop while nothing behind them changed."""
+        from .answers import ResolveAnswers
+
+        return ResolveAnswers()
 
     def _web_settings(self) -> dict[str, Any]:
         """The tornado application's settings (shared by every handler)."""

@@ -17,6 +17,7 @@ from . import NAMESPACE
 if TYPE_CHECKING:
     from ..core.jobs import JobHandle
     from ..core.service import CwsService
+    from .answers import ResolveAnswers
     from .jobs import JobRunner
     from .spec import Route
 
@@ -29,6 +30,14 @@ class CwsApp(Protocol):
     @property
     def service(self) -> CwsService:
         """The server's one service."""
+
+    @property
+    def service_if_built(self) -> CwsService | None:
+        """The service if a request already built it."""
+
+    @property
+    def answers(self) -> ResolveAnswers:
+        """Resolutions served again on the event loop (``answers``)."""
 
     @property
     def jobs(self) -> JobRunner:

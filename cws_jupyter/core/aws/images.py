@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
+import contextvars
+import datetime as dt
 import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, Field
 
@@ -77,6 +81,215 @@ class AMIInfo(BaseModel):
         )
 
 
+#: The cached form of an image list: one row per image, best-ranked first (newest CreationDate,
+#: then lowest id), holding what ranking needs as fields and the rest as one JSON text that is
+#: read only for the images actually used. Row fields, in order:
+ROW_FIELDS = (
+    "pos",  # the image's place in the DescribeImages answer
+    "ami_id",
+    "name",
+    "architecture",
+    "creation_date",
+    "created_ts",  # creation_date as a POSIX time (None when it does not parse)
+    "state",
+    "deprecation_time",
+    "deprecated_ts",  # deprecation_time as a POSIX time (None when none or unparseable)
+    "detail",  # the other AMIInfo fields, as JSON text
+)
+RANKED_FORMAT = "ranked-images-v1"
+DETAIL_FIELDS = (
+    "description",
+    "owner_id",
+    "owner_alias",
+    "root_volume_gb",
+    "root_device_name",
+    "public",
+    "tags",
+    "product_codes",
+)
+
+
+def parse_time(text: str | None) -> dt.datetime | None:
+    """EC2 timestamps (``2025-11-12T08:14:09.000Z``) as aware datetimes."""
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _timestamp(text: str | None) -> float | None:
+    parsed = parse_time(text)
+    return parsed.timestamp() if parsed else None
+
+
+def rank_key(created_ts: float | None, ami_id: str) -> tuple[float, str]:
+    """The selection order among images of one architecture: newest first, then lowest id."""
+    return (-created_ts if created_ts is not None else 0.0, ami_id)
+
+
+def ranked_rows(images: list[AMIInfo]) -> list[list[Any]]:
+    """The cached rows of ``images`` (see ``ROW_FIELDS``), best-ranked first."""
+    rows = []
+    for pos, info in enumerate(images):
+        detail = json.dumps(
+            {f: getattr(info, f) for f in DETAIL_FIELDS}, separators=(",", ":"), allow_nan=False
+        )
+        rows.append(
+            [
+                pos,
+                info.ami_id,
+                info.name,
+                info.architecture,
+                info.creation_date,
+                _timestamp(info.creation_date),
+                info.state,
+                info.deprecation_time,
+                _timestamp(info.deprecation_time),
+                detail,
+            ]
+        )
+    rows.sort(key=lambda r: rank_key(r[5], r[1]))
+    return rows
+
+
+class RankedImages(Sequence[AMIInfo]):
+    """The images of one lookup, read from their cached rows (best-ranked first) and turned into
+    ``AMIInfo`` only when used. Iterating gives them in the order AWS answered.
+
+    ``selections`` keeps what ``selection.pick_newest`` chose among them, so an answer kept in
+    the memory cache is ranked once, not on every call."""
+
+    def __init__(self, rows: list[list[Any]], region: str) -> None:
+        self.rows = rows
+        self.region = region
+        self._infos: dict[int, AMIInfo] = {}
+        self._lock = threading.Lock()
+        self.selections: dict[Any, Any] = {}
+        self._deprecations: list[float] | None = None
+
+    @classmethod
+    def from_cached(cls, value: Any, region: str) -> RankedImages:
+        """Rows as cached; a value of another shape raises one of ``DAMAGED``."""
+        if not isinstance(value, dict) or value.get("format") != RANKED_FORMAT:
+            raise TypeError("a ranked list of images was expected")
+        rows = value["rows"]
+        if not isinstance(rows, list):
+            raise TypeError("a list of image rows was expected")
+        width = len(ROW_FIELDS)
+        for row in rows:
+            if not (
+                type(row) is list
+                and len(row) == width
+                and type(row[0]) is int
+                and type(row[1]) is str
+                and type(row[2]) is str
+                and type(row[3]) is str
+                and type(row[9]) is str
+            ):
+                raise TypeError("an image row of the wrong shape")
+        return cls(rows, region)
+
+    @classmethod
+    def from_ec2(cls, images: list[dict[str, Any]], region: str) -> RankedImages:
+        """From ``DescribeImages`` items (fresh from AWS)."""
+        return cls(ranked_rows([AMIInfo.from_ec2(image, region) for image in images]), region)
+
+    def cached(self) -> dict[str, Any]:
+        """The value to cache (JSON)."""
+        return {"format": RANKED_FORMAT, "rows": self.rows}
+
+    def info(self, index: int) -> AMIInfo:
+        """The ``AMIInfo`` of the row at ``index`` (rank order), made once."""
+        found = self._infos.get(index)
+        if found is None:
+            row = self.rows[index]
+            found = AMIInfo(
+                ami_id=row[1],
+                name=row[2],
+                architecture=row[3],
+                creation_date=row[4],
+                state=row[6],
+                deprecation_time=row[7],
+                region=self.region,
+                **json.loads(row[9]),
+            )
+            with self._lock:
+                found = self._infos.setdefault(index, found)
+        return found
+
+    def next_deprecation(self, after: float) -> float:
+        """The first deprecation time of any image later than ``after`` (inf when none): until
+        then, which images are usable does not change."""
+        if self._deprecations is None:
+            self._deprecations = sorted(r[8] for r in self.rows if r[8] is not None)
+        at = bisect.bisect_right(self._deprecations, after)
+        return self._deprecations[at] if at < len(self._deprecations) else float("inf")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> AMIInfo: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[AMIInfo]: ...
+    def __getitem__(self, index: int | slice) -> AMIInfo | list[AMIInfo]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        order = self._answer_order()
+        return self.info(order[index])
+
+    def __iter__(self) -> Iterator[AMIInfo]:
+        for index in self._answer_order():
+            yield self.info(index)
+
+    def _answer_order(self) -> list[int]:
+        """Row indexes in the order AWS answered."""
+        order = self.selections.get("answer-order")
+        if order is None:
+            order = sorted(range(len(self.rows)), key=lambda i: self.rows[i][0])
+            self.selections["answer-order"] = order
+        return order  # type: ignore[no-any-return]
+
+
+class LookupTrace:
+    """The memory-cache entries one resolution read (see ``ImageCatalog.tracing``): while each is
+    still the live entry of its key, the same lookups would give the same values."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Any, str, Any]] = []
+        self.complete = True
+        #: Until when the images read stay as usable as they are (the next deprecation time).
+        self.stable_until = float("inf")
+
+    def add(self, cache: Any, key: str | None) -> None:
+        """Record the live entry of ``key`` (a lookup not held in memory makes the trace
+        incomplete: its answer cannot be reused)."""
+        entry_of = getattr(cache, "entry", None)
+        entry = entry_of(key) if entry_of is not None and key is not None else None
+        if entry is None:
+            self.complete = False
+            return
+        self.entries.append((cache, key, entry))
+        if isinstance(entry.derived, RankedImages):
+            self.stable_until = min(self.stable_until, entry.derived.next_deprecation(time.time()))
+
+    def still_valid(self) -> bool:
+        """True while every recorded entry is still the live one of its key."""
+        return self.complete and all(c.entry(k) is e for c, k, e in self.entries)
+
+    def expires(self) -> float:
+        """When the first recorded entry expires."""
+        return min((e.expires for _, _, e in self.entries), default=float("inf"))
+
+
+_tracing: contextvars.ContextVar[LookupTrace | None] = contextvars.ContextVar(
+    "cws_lookup_trace", default=None
+)
+
+
 class ImageCatalog:
     """EC2/SSM reads for the resolver, each cached per (account view, region, query)."""
 
@@ -129,11 +342,16 @@ class ImageCatalog:
         shape (a damaged or foreign cache) is a miss, with one warning: it is asked again."""
         if key is None:
             return None
+        entry_of = getattr(self.cache, "entry", None)
+        entry = entry_of(key) if entry_of is not None else None
+        if entry is not None and entry.derived is not None:
+            self._traced(key)
+            return entry.derived  # type: ignore[no-any-return]
         value = self.cache.get(key)
         if value is None:
             return None
         try:
-            return convert(value)
+            converted = convert(value)
         except DAMAGED as exc:
             self._warn_once(
                 "damaged",
@@ -141,8 +359,35 @@ class ImageCatalog:
                 f"{' '.join(str(exc).split())[:120]}); such entries are asked of AWS again",
             )
             return None
+        self._keep(key, value, converted)
+        return converted
 
-    def _store(self, key: str | None, value: Any) -> None:
+    def _keep(self, key: str | None, value: Any, converted: Any) -> None:
+        """Keep ``converted`` with the memory-cache entry of ``value``: a warm hit converts nothing."""
+        entry_of = getattr(self.cache, "entry", None)
+        entry = entry_of(key) if entry_of is not None and key is not None else None
+        if entry is not None and entry.value is value:
+            entry.derived = converted
+        self._traced(key)
+
+    def _traced(self, key: str | None) -> None:
+        trace = _tracing.get()
+        if trace is not None:
+            trace.add(self.cache, key)
+
+    def tracing(self) -> contextvars.Token[LookupTrace | None]:
+        """Start recording, in this thread, which memory-cache entries lookups read (see
+        ``LookupTrace``); returns the token for ``untrace``."""
+        return _tracing.set(LookupTrace())
+
+    @staticmethod
+    def untrace(token: contextvars.Token[LookupTrace | None]) -> LookupTrace | None:
+        """Stop recording; the trace made since ``tracing``."""
+        trace = _tracing.get()
+        _tracing.reset(token)
+        return trace
+
+    def _put(self, key: str | None, value: Any) -> None:
         """Cache a fresh value (unless caching is off or the key is unknown)."""
         if key is not None and self.ttl > 0:
             self.cache.set(key, value, self.ttl)
@@ -160,16 +405,25 @@ class ImageCatalog:
         found = self._lookup(key, convert)
         if found is not None:
             return found
-        value = fetch()
-        self._store(key, value)
-        return convert(value)
+        value = self._compact(fetch(), convert)
+        self._put(key, value)
+        converted = convert(value)
+        self._keep(key, value, converted)
+        return converted
+
+    @staticmethod
+    def _compact(value: Any, convert: Callable[[Any], Any]) -> Any:
+        """What to cache of a fresh answer: image lists as ranked rows (``RankedImages``)."""
+        if getattr(convert, "images_region", None) is not None and isinstance(value, list):
+            return RankedImages.from_ec2(value, convert.images_region).cached()  # type: ignore[attr-defined]
+        return value
 
     # -- images -------------------------------------------------------------------
-    def by_ids(self, region: str, ami_ids: list[str]) -> list[AMIInfo]:
+    def by_ids(self, region: str, ami_ids: list[str]) -> Sequence[AMIInfo]:
         """The images among ``ami_ids`` that exist in ``region`` (missing ones are simply absent)."""
         ids = sorted(set(ami_ids))
         if not ids:
-            return []
+            return RankedImages([], region)
         return self._cached(
             region, "images-by-id", ids, lambda: self._describe_ids(region, ids), _images(region)
         )
@@ -199,9 +453,7 @@ class ImageCatalog:
                 raise _wrap(exc, region) from None
         return []
 
-    def search(
-        self, region: str, owners: list[str], filters: dict[str, list[str]]
-    ) -> list[AMIInfo]:
+    def search(self, region: str, owners: list[str], filters: dict[str, list[str]]) -> RankedImages:
         """``DescribeImages`` by owners and filters (paginated); never called without owners."""
         if not owners:
             raise BadInput(
@@ -256,8 +508,10 @@ class ImageCatalog:
                 for i, future in zip(missing, futures, strict=True):
                     fresh[i] = future.result()
             for i, value in fresh.items():
-                self._store(keys[i], value)
+                value = self._compact(value, convert)
+                self._put(keys[i], value)
                 cached[i] = convert(value)
+                self._keep(keys[i], value, cached[i])
         found: dict[str, AMIInfo] = {}
         for info in (*(cached[0] or []), *(cached[1] or [])):
             if build_of(info.tags, info.description) is not None:
@@ -268,7 +522,7 @@ class ImageCatalog:
     def fan_out(self) -> ThreadPoolExecutor:
         """A few threads for lookups made side by side (never the resolver's region pool)."""
         if self._fan_out is None:
-            self._fan_out = ThreadPoolExecutor(max_workers=8, thread_name_prefix="cws-lookup")
+            self._fan_out = ThreadPoolExecutor(max_workers=64, thread_name_prefix="cws-lookup")
         return self._fan_out
 
     def _describe(self, region: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -322,7 +576,10 @@ class ImageCatalog:
         if not identity:
             identity = self._whoami()
             if identity:  # a refusal is asked again next time
-                self._store(key, identity)
+                self._put(key, identity)
+                self._keep(key, identity, identity)
+            else:
+                self._traced(None)  # nothing to reuse: an answer built on it is not kept
         return identity or {}
 
     def _whoami(self) -> dict[str, str]:
@@ -342,15 +599,20 @@ class ImageCatalog:
         return self.cache.evict_image(ami_id)
 
 
-def _images(region: str) -> Callable[[Any], list[AMIInfo]]:
-    """Converts a ``DescribeImages`` list (fresh or cached) into AMIInfo; a value of another
-    shape raises one of ``DAMAGED``."""
+def _images(region: str) -> Callable[[Any], RankedImages]:
+    """Converts a cached image list (ranked rows; a ``DescribeImages`` list as earlier versions
+    cached) into ``RankedImages``; a value of another shape raises one of ``DAMAGED``."""
 
-    def convert(raw: Any) -> list[AMIInfo]:
-        if not isinstance(raw, list):
+    def convert(raw: Any) -> RankedImages:
+        if isinstance(raw, list):
+            if not all(isinstance(image, dict) for image in raw):
+                raise TypeError("a list of images was expected")
+            return RankedImages.from_ec2(raw, region)
+        if not isinstance(raw, dict):
             raise TypeError(f"a list of images was expected, not {type(raw).__name__}")
-        return [AMIInfo.from_ec2(image, region) for image in raw]
+        return RankedImages.from_cached(raw, region)
 
+    convert.images_region = region  # type: ignore[attr-defined]
     return convert
 
 

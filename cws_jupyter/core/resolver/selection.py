@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from ..aws.images import AMIInfo
+from ..aws.images import AMIInfo, RankedImages, parse_time
 from ..templates.models import TRUSTED_OWNERS
 
 VERSION_RE = re.compile(r"\d+(?:\.\d+)+")
@@ -17,15 +17,7 @@ SQUATTING = (
 )
 
 
-def parse_time(text: str | None) -> dt.datetime | None:
-    """EC2 timestamps (``2025-11-12T08:14:09.000Z``) as aware datetimes."""
-    if not text:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+__all__ = ["parse_time", "pick_newest", "safety_warnings", "satisfies", "usable"]
 
 
 def usable(image: AMIInfo, now: dt.datetime) -> str | None:
@@ -46,7 +38,14 @@ def pick_newest(
     min_creation: dt.date | None = None,
     version_constraint: str | None = None,
 ) -> tuple[AMIInfo | None, list[str]]:
-    """Best image: preferred architecture first, then newest CreationDate, then lowest id."""
+    """Best image: preferred architecture first, then newest CreationDate, then lowest id.
+
+    Images from the catalog (``RankedImages``) are already in that order: the first usable one
+    of the preferred architecture wins, and the choice is kept with them until an image's
+    deprecation time passes. Then ``rejected`` names the images passed over before the choice
+    (all of them when nothing is chosen, in the order AWS listed them)."""
+    if isinstance(images, RankedImages):
+        return _pick_ranked(images, archs, now, min_creation, version_constraint)
     rejected: list[str] = []
     candidates: list[AMIInfo] = []
     for image in images:
@@ -66,6 +65,52 @@ def pick_newest(
         return None, rejected
     candidates.sort(key=lambda i: (archs.index(i.architecture), _neg_time(i), i.ami_id))
     return candidates[0], rejected
+
+
+def _pick_ranked(
+    images: RankedImages,
+    archs: list[str],
+    now: dt.datetime,
+    min_creation: dt.date | None,
+    version_constraint: str | None,
+) -> tuple[AMIInfo | None, list[str]]:
+    """``pick_newest`` over ranked rows: stops at the first usable image of the first
+    architecture; the result is kept until the next deprecation time among the images."""
+    memo_key = (tuple(archs), min_creation, version_constraint)
+    at = now.timestamp()
+    kept = images.selections.get(memo_key)
+    if kept is not None and kept[0] <= at < kept[1]:
+        return kept[2], list(kept[3])
+    best: int | None = None
+    best_rank = len(archs)
+    rejected: list[tuple[int, str]] = []
+    for index, row in enumerate(images.rows):
+        pos, ami_id, name, arch, created_text, _, state, deprecation, deprecated_ts, _ = row
+        reason = None
+        if state != "available":
+            reason = f"{ami_id} is {state}"
+        elif deprecated_ts is not None and deprecated_ts <= at:
+            reason = f"{ami_id} is deprecated since {deprecation}"
+        elif arch not in archs:
+            reason = f"{ami_id} is {arch}, wanted {'/'.join(archs)}"
+        elif min_creation:
+            created = parse_time(created_text)
+            if created and created.date() < min_creation:
+                reason = f"{ami_id} was created {created.date()}, before {min_creation}"
+        if reason is None and version_constraint and not satisfies(name, version_constraint):
+            reason = f"{ami_id} ({name}) does not satisfy {version_constraint}"
+        if reason is not None:
+            rejected.append((pos, reason))
+            continue
+        rank = archs.index(arch)
+        if rank < best_rank:
+            best, best_rank = index, rank
+            if rank == 0:
+                break
+    reasons = [reason for _, reason in sorted(rejected)]
+    chosen = images.info(best) if best is not None else None
+    images.selections[memo_key] = (at, images.next_deprecation(at), chosen, reasons)
+    return chosen, list(reasons)
 
 
 def _neg_time(image: AMIInfo) -> float:
