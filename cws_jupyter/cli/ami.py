@@ -4,14 +4,16 @@ share, copy, delete, deprecate, publish, follow jobs)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..core.progress import Progress, Reporter
 from . import render
 from .ami_lifecycle import LIFECYCLE_COMMANDS
 from .common import CliState, core_errors, emit, json_option, progress
+
+if TYPE_CHECKING:
+    from ..core.progress import Reporter
 
 STRATEGIES = ["ami_preferred", "ami_required", "ami_fallback"]
 ARCHITECTURES = ["x86_64", "arm64"]
@@ -113,6 +115,7 @@ def ami_costs(
 
 def regions_checked(report: Reporter) -> Callable[[int, int], None]:
     """The availability check's ``progress(done, total)`` as ``Progress`` events."""
+    from ..core.progress import Progress
 
     def tell(done: int, total: int) -> None:
         report(

@@ -10,17 +10,19 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from ..core.config import Settings
 from ..core.errors import CwsError
-from ..core.progress import Reporter
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..core.progress import Progress, Reporter
 
 #: Shows the progress of a long operation titled ``title``: a context giving a Reporter.
-ProgressView = Callable[[str], AbstractContextManager[Reporter]]
+ProgressView = Callable[[str], AbstractContextManager["Reporter"]]
 
 
 @dataclass
@@ -29,8 +31,6 @@ class CliState:
 
     overrides: dict[str, Any] = field(default_factory=dict)
     service: Any = None
-    #: No emoji codes: ``:rocket:`` in a template's text prints as written.
-    console: Console = field(default_factory=lambda: Console(soft_wrap=False, emoji=False))
     render: bool = True
     #: Builds the service from the group's overrides (``run`` sets it; the CLI builds from env).
     make_service: Callable[[dict[str, Any]], Any] | None = None
@@ -38,6 +38,21 @@ class CliState:
     shorthands: bool = False
     #: How long operations show progress (None: a rich bar when output is rendered).
     progress_view: ProgressView | None = None
+    _console: Console | None = field(default=None, repr=False)
+
+    @property
+    def console(self) -> Console:
+        """Where results are printed (rich is imported when something is printed). No emoji
+        codes: ``:rocket:`` in a template's text prints as written."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(soft_wrap=False, emoji=False)
+        return self._console
+
+    @console.setter
+    def console(self, value: Console) -> None:
+        self._console = value
 
     def svc(self) -> Any:
         """The core service, built once with the group's settings."""
@@ -45,10 +60,18 @@ class CliState:
             if self.make_service is not None:
                 self.service = self.make_service(dict(self.overrides))
             else:
+                from ..core.config import Settings
                 from ..core.service import CwsService
 
-                self.service = CwsService(Settings.from_env(**self.overrides))
+                self.service = CwsService(
+                    Settings.from_env(**self.overrides), notices=notice_on_stderr
+                )
         return self.service
+
+
+def notice_on_stderr(event: Progress) -> None:
+    """A wait the user did not ask for (starting the sandbox), said on stderr as it begins."""
+    click.echo(event.message or event.step, err=True)
 
 
 def emit(result: Any, renderer: Callable[[Console, Any], None], as_json: bool) -> Any:
@@ -145,6 +168,8 @@ def progress(title: str) -> Iterator[Reporter]:
 
 def _stderr_is_a_terminal(console: Console) -> bool:
     """True when progress (drawn on stderr) reaches a terminal that can redraw it."""
+    from rich.console import Console
+
     return not console.is_dumb_terminal and Console(stderr=True).is_terminal
 
 
@@ -153,6 +178,7 @@ def terminal_progress(console: Console) -> Callable[[str], Any]:
 
     @contextmanager
     def view(title: str) -> Iterator[Reporter]:
+        from rich.console import Console
         from rich.markup import escape
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

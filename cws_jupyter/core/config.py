@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
 from .errors import BadInput
@@ -19,6 +18,8 @@ def _home_dir(kind: str) -> Path:
     home = os.environ.get("CWS_HOME")
     if home:
         return Path(home) / kind
+    import platformdirs  # only when CWS_HOME does not say where
+
     if kind == "config":
         return Path(platformdirs.user_config_dir(APP))
     if kind == "cache":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable
 from functools import cached_property
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .jobs import JobBook
     from .migration.manager import MigrationManager
     from .pricing import PriceBook, RefreshReport
+    from .progress import Reporter
     from .regions import RegionFallback, RegionMap
     from .resolver.availability import AvailabilityMatrix
     from .resolver.models import CostComparison, Resolution
@@ -37,6 +39,10 @@ SANDBOX_NAMESPACE = "sandbox@"
 IMAGES_GENERATION = "images-generation"
 #: Parts that hold the AWS connection: rebuilt when the sandbox they talk to restarts.
 AWS_PARTS = ("access", "catalog", "resolver", "_images", "_instances")
+#: Store key prefix of the account learned once per credentials (see ``_remembering``).
+ACCOUNT_OF = "account-of:"
+#: What a front door is told when this process has to start the sandbox (seconds).
+SANDBOX_STARTING = "starting the sandbox..."
 
 
 class part(cached_property):  # noqa: N801 - used like functools.cached_property
@@ -78,9 +84,15 @@ class CwsService:
     """Templates, resolution, availability, costs and the sandbox behind one object."""
 
     def __init__(
-        self, settings: Settings | None = None, *, access: AwsAccess | None = None
+        self,
+        settings: Settings | None = None,
+        *,
+        access: AwsAccess | None = None,
+        notices: Reporter | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
+        #: Told of waits the user did not ask for (starting the sandbox); front doors render it.
+        self.notices = notices
         self._parts_lock = threading.RLock()
         if access is not None:  # an injected AWS access (tests, benchmarks, an embedding app)
             self.__dict__["access"] = access
@@ -110,7 +122,13 @@ class CwsService:
         """AWS (or the sandbox, when asked for): sessions and clients."""
         from .aws.session import AwsAccess
 
-        return AwsAccess.from_settings(self.settings)
+        return AwsAccess.from_settings(self.settings, on_sandbox_start=self._sandbox_starting)
+
+    def _sandbox_starting(self) -> None:
+        if self.notices is not None:
+            from .progress import Progress
+
+            self.notices(Progress(step="sandbox", message=SANDBOX_STARTING))
 
     @part
     def catalog(self) -> ImageCatalog:
@@ -126,12 +144,13 @@ class CwsService:
             else NullCache()
         )
         store = self.store
-        return ImageCatalog(
+        return _remembering(ImageCatalog)(
             self.access,
             cache,
             ttl,
             self._cache_namespace(),
             generation=lambda: int(store.get_meta(IMAGES_GENERATION, 0)),
+            store=store,
         )
 
     @part
@@ -257,13 +276,18 @@ class CwsService:
                     self.__dict__.pop(name, None)
 
     def _cache_namespace(self) -> str:
+        """Whose lookups these are: the sandbox at its address, or one set of AWS credentials
+        (named without botocore when the environment and the AWS files name them; else by the
+        session's access key). Never shared between two accounts."""
         access = self.access
         if access.label == "sandbox":
             return f"{SANDBOX_NAMESPACE}{access.endpoint_url}"
-        creds = access.session.get_credentials()
-        key = creds.access_key if creds else ""
-        digest = hashlib.sha256(key.encode()).hexdigest()[:10]
-        return f"aws:{self.settings.profile or 'default'}:{access.endpoint_url or ''}:{digest}"
+        named = access.credentials_key
+        if named is None:
+            creds = access.session.get_credentials()
+            key = creds.access_key if creds else ""
+            named = hashlib.sha256(key.encode()).hexdigest()[:10]
+        return f"aws:{self.settings.profile or 'default'}:{access.endpoint_url or ''}:{named}"
 
     # -- templates -----------------------------------------------------------------------------
     def list_templates(self, category: str | None = None) -> TemplateList:
@@ -401,7 +425,7 @@ class CwsService:
         """Start the user's sandbox (or return the running one)."""
         from .sandbox import ensure_running
 
-        return ensure_running(self.settings.state_dir)
+        return ensure_running(self.settings.state_dir, on_start=self._sandbox_starting)
 
     def sandbox_status(self) -> SandboxInfo | None:
         """The running sandbox, or None."""
@@ -434,6 +458,48 @@ class CwsService:
             SqliteCache(shared).clear(SANDBOX_NAMESPACE)
         if "catalog" in self.__dict__:
             self.catalog.cache.clear(SANDBOX_NAMESPACE)
+
+
+def _remembering(catalog_type: type[ImageCatalog]) -> Any:
+    """``catalog_type`` that learns the caller's account once per credentials: kept in the shared
+    store under the lookup namespace (which names the credentials), so no later lookup, in any
+    process, waits for STS again (the lookup cache forgets it when images change or expire)."""
+
+    class RememberingCatalog(catalog_type):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, store: StateStore, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._store = store
+            self._identity: dict[str, str] | None = None
+
+        def caller_identity(self) -> dict[str, str]:
+            from .errors import CwsError
+
+            if self._identity:
+                return self._identity
+            key = ACCOUNT_OF + self.namespace
+            try:
+                known = self._store.get_meta(key)
+            except CwsError:  # an unusable state folder costs speed only
+                known = None
+            if isinstance(known, dict) and known.get("Account"):
+                self._identity = {k: str(v) for k, v in known.items()}
+                return self._identity
+            identity: dict[str, str] = super().caller_identity()
+            if identity.get("Account"):
+                self._identity = identity
+                try:
+                    with self._store.write() as conn:
+                        conn.execute(
+                            "INSERT INTO meta (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            (key, json.dumps(identity)),
+                        )
+                except CwsError:
+                    pass
+            return identity
+
+    RememberingCatalog.__name__ = RememberingCatalog.__qualname__ = catalog_type.__name__
+    return RememberingCatalog
 
 
 def _summary(loaded: LoadedTemplate) -> TemplateSummary:

@@ -159,3 +159,104 @@ def open_session(settings: Settings) -> boto3.Session:
         note = f" (note: {'; '.join(files)})" if files else ""
         raise AwsUnavailable(NO_CREDENTIALS_HELP + note)
     return session
+
+
+# -- the credentials in use, named without botocore ------------------------------------------
+#: The most of an AWS config or credentials file read to name the credentials (a few KB).
+MAX_AWS_FILE_BYTES = 1_000_000
+
+
+def _parse_aws_file(variable: str) -> dict[str, dict[str, str]] | None:
+    """Sections of one AWS file as botocore's parser sees them ({} when the file is missing or
+    not a regular file, as botocore treats it); None when it cannot be read or parsed."""
+    import configparser
+
+    raw = os.environ.get(variable) or FILES[variable][1]
+    try:
+        path = Path(os.path.expandvars(raw)).expanduser()
+    except RuntimeError:
+        path = Path(raw)
+    if file_problem(path) is not None:  # botocore reads only regular files, others are absent
+        return {}
+    parser = configparser.RawConfigParser()  # botocore's parser, with its defaults (strict)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_AWS_FILE_BYTES + 1)
+        if len(data) > MAX_AWS_FILE_BYTES:
+            return None
+        parser.read_string(data.decode("utf-8"))
+    except (configparser.Error, OSError, UnicodeDecodeError, ValueError):
+        return None
+    return {name: dict(parser.items(name)) for name in parser.sections()}
+
+
+def _profiles() -> dict[str, dict[str, str]] | None:
+    """Every profile of the AWS files, the credentials file's values over the config file's
+    (botocore's ``full_config``); None when a file cannot be parsed."""
+    import shlex
+
+    config = _parse_aws_file("AWS_CONFIG_FILE")
+    credentials = _parse_aws_file("AWS_SHARED_CREDENTIALS_FILE")
+    if config is None or credentials is None:
+        return None
+    profiles: dict[str, dict[str, str]] = {}
+    for section, values in config.items():
+        if section.startswith("profile"):
+            try:
+                parts = shlex.split(section)
+            except ValueError:
+                continue
+            if len(parts) == 2:
+                profiles[parts[1]] = dict(values)
+        elif section == "default":
+            profiles[section] = dict(values)
+    for name, values in credentials.items():
+        profiles.setdefault(name, {}).update(values)
+    return profiles
+
+
+def credentials_fingerprint(profile: str | None) -> str | None:
+    """A digest naming the credentials botocore will use, read from the environment and the AWS
+    files alone (no botocore, no network): what keys the lookup cache of one account view.
+
+    Only credentials that pin one identity are named: access keys (from the environment or the
+    files), a role (``role_arn``, also through web identity) or an SSO account and role. Anything
+    else (a credential process, a container or instance role, a file that does not parse, a
+    profile that is not there) gives None: the caller then builds the session and asks it.
+    """
+    import hashlib
+    import json
+
+    env = os.environ
+    explicit = profile is not None  # an explicit profile disables the environment's keys
+    name = profile or env.get("AWS_DEFAULT_PROFILE") or env.get("AWS_PROFILE") or "default"
+    profiles = _profiles()
+    if profiles is None:
+        return None
+    section = profiles.get(name)
+    if section is None:
+        if name != "default":
+            return None  # botocore says the profile is missing
+        section = {}
+    pinned: tuple[str, ...]
+    key_id, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
+    if not explicit and (key_id or secret):
+        if not (key_id and secret):
+            return None  # incomplete: botocore says which half is missing
+        pinned = ("env", key_id)
+    elif section.get("role_arn"):
+        pinned = ("role", section["role_arn"])
+    elif not explicit and env.get("AWS_ROLE_ARN") and env.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        pinned = ("web-identity", env["AWS_ROLE_ARN"])
+    elif section.get("sso_account_id") and section.get("sso_role_name"):
+        pinned = ("sso", section["sso_account_id"], section["sso_role_name"])
+    elif "credential_process" in section or "login_session" in section:
+        return None  # whose credentials a command or a login returns is not ours to know
+    elif section.get("aws_access_key_id") and section.get("aws_secret_access_key"):
+        pinned = ("key", section["aws_access_key_id"])
+    else:
+        return None  # the instance or container role, or none at all
+    endpoints = {k: v for k, v in env.items() if k.startswith("AWS_ENDPOINT_URL")}
+    endpoints.update({k: v for k, v in section.items() if k in ("endpoint_url", "services")})
+    blob = json.dumps([name, explicit, pinned, sorted(endpoints.items())])
+    return "c1-" + hashlib.sha256(blob.encode()).hexdigest()[:16]

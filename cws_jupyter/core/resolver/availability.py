@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +16,10 @@ from .instances import candidate_architectures
 from .models import TierOutcome
 from .resolver import Resolver
 from .tiers import IN_REGION_TIERS, Tier, TierContext, own_build, run_tiers
+
+#: The most regions checked at once: every region of a partition (about 34) in one wave, each
+#: region's calls one after the other in its own thread (they wait on the network, not the CPU).
+MAX_REGION_THREADS = 64
 
 
 class RegionAvailability(BaseModel):
@@ -73,7 +78,12 @@ def availability(
                 progress(done[0], len(regions))
         return row
 
-    matrix.regions = list(resolver.pool.map(check, regions))
+    if len(regions) <= resolver.settings.cross_region_workers:
+        matrix.regions = list(resolver.pool.map(check, regions))
+    else:  # more regions than the resolver's pool has threads: all of them in one wave
+        workers = min(len(regions), MAX_REGION_THREADS)
+        with ThreadPoolExecutor(workers, thread_name_prefix="cws-check") as pool:
+            matrix.regions = list(pool.map(check, regions))
     matrix.checked = len(matrix.regions)
     matrix.available_in = sum(r.available for r in matrix.regions)
     matrix.duration_ms = round((time.perf_counter() - started) * 1000, 2)

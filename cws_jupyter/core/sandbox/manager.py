@@ -9,9 +9,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING
 
 from ..errors import AwsUnavailable
 from ..folders import require_folder
@@ -28,6 +28,9 @@ from .runtime import (
 
 #: Modules the server process needs (``moto[server]``).
 _SERVER_REQUIREMENTS = ("moto", "flask", "werkzeug")
+
+if TYPE_CHECKING:
+    from filelock import FileLock, Timeout
 _STOP_GRACE = 10.0
 
 
@@ -39,8 +42,16 @@ def _paths(state_dir: Path) -> tuple[Path, Path, Path]:
 def _lock(state_dir: Path, timeout: float) -> FileLock:
     """The cross-process lock guarding start, stop and cleanup of the runtime file (in a state
     folder checked usable: BadInput naming CWS_HOME otherwise)."""
+    from filelock import FileLock  # only to start, stop or clean up (finding one needs none)
+
     require_folder(state_dir, "state")
     return FileLock(str(state_dir / LOCK_FILE), timeout=timeout)
+
+
+def _lock_timeout() -> type[Timeout]:
+    from filelock import Timeout
+
+    return Timeout
 
 
 def _live(runtime_file: Path) -> SandboxInfo | None:
@@ -175,8 +186,14 @@ def _start(state_dir: Path, timeout: float) -> SandboxInfo:
     )
 
 
-def ensure_running(state_dir: Path, timeout: float = 30.0) -> SandboxInfo:
-    """The running sandbox, started first if there is none (or only a dead or deaf one)."""
+def ensure_running(
+    state_dir: Path, timeout: float = 30.0, on_start: Callable[[], None] | None = None
+) -> SandboxInfo:
+    """The running sandbox, started first if there is none (or only a dead or deaf one).
+
+    ``on_start()`` is called just before this process starts one (a start takes seconds: the
+    front door says so instead of pausing silently).
+    """
     state_dir = Path(state_dir).absolute()
     runtime_file, _, _ = _paths(state_dir)
     info = _live(runtime_file)
@@ -188,8 +205,10 @@ def ensure_running(state_dir: Path, timeout: float = 30.0) -> SandboxInfo:
             if info is not None:
                 return info
             _discard_stale(runtime_file)
+            if on_start is not None:
+                on_start()
             return _start(state_dir, timeout)
-    except Timeout as exc:
+    except _lock_timeout() as exc:
         raise AwsUnavailable(
             f"Timed out waiting for another process to start the sandbox ({exc.lock_file})"
         ) from exc
@@ -208,7 +227,7 @@ def status(state_dir: Path) -> SandboxInfo | None:
             if info is None:
                 _discard_stale(runtime_file)
             return info
-    except Timeout:
+    except _lock_timeout():
         return None  # someone is starting or stopping it right now
 
 
@@ -225,7 +244,7 @@ def stop(state_dir: Path) -> bool:
             _terminate(info.pid)
             runtime.remove_runtime(runtime_file, pid=info.pid)
             return True
-    except Timeout as exc:
+    except _lock_timeout() as exc:
         raise AwsUnavailable(f"Timed out waiting for the sandbox lock ({exc.lock_file})") from exc
 
 

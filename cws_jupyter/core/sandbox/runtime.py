@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import os
+import socket
 import stat
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -141,17 +142,47 @@ def looks_like_server(pid: int) -> bool | None:
         return None
 
 
-#: Loopback needs no proxy, whatever HTTP(S)_PROXY says.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+def _get_json(url: str, timeout: float) -> Any:
+    """GET ``url`` (plain HTTP on loopback, never through a proxy) and parse its JSON body; an
+    answer that is not a 200 with a JSON body of bounded size raises ValueError.
+
+    A bare HTTP/1.0 exchange on a socket: every process that looks for the sandbox does this
+    once, and urllib's import alone costs more than the whole exchange.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        raise ValueError(f"not a sandbox address: {url}")
+    port = parts.port or 80
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = (
+        f"GET {path} HTTP/1.0\r\nHost: {parts.hostname}:{port}\r\nAccept: application/json\r\n\r\n"
+    )
+    chunks, size = [], 0
+    with socket.create_connection((parts.hostname, port), timeout=timeout) as sock:
+        sock.sendall(request.encode("ascii"))
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                break
+            size += len(data)
+            if size > MAX_REPLY_BYTES:
+                raise ValueError("answer too large")
+            chunks.append(data)
+    head, separator, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status = head.split(b"\r\n", 1)[0].split()
+    if not separator or len(status) < 2 or status[1] != b"200":
+        raise ValueError("not a 200 answer")
+    if b"transfer-encoding: chunked" in head.lower():
+        raise ValueError("a chunked answer to an HTTP/1.0 request")
+    return json.loads(body.decode("utf-8"))
 
 
 def probe(info: SandboxInfo, timeout: float = 2.0) -> bool:
     """Whether the endpoint answers as the sandbox named by ``info`` (same pid, not a stranger:
     a port that never answers, closes at once or answers garbage is not the sandbox)."""
     try:
-        with _OPENER.open(info.endpoint_url + INFO_PATH, timeout=timeout) as resp:
-            body = json.loads(resp.read(MAX_REPLY_BYTES).decode("utf-8"))
-    except (OSError, ValueError, http.client.HTTPException):
+        body = _get_json(info.endpoint_url + INFO_PATH, timeout)
+    except (OSError, ValueError):
         return False
     return isinstance(body, dict) and body.get("pid") == info.pid
 
@@ -159,9 +190,14 @@ def probe(info: SandboxInfo, timeout: float = 2.0) -> bool:
 def post(info: SandboxInfo, path: str, timeout: float = 60.0) -> dict[str, object]:
     """POST to one of the sandbox's own endpoints and return its JSON answer (OSError when the
     sandbox does not answer, or answers something else than JSON)."""
+    import http.client
+    import urllib.request
+
+    #: Loopback needs no proxy, whatever HTTP(S)_PROXY says.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     request = urllib.request.Request(info.endpoint_url + path, data=b"", method="POST")
     try:
-        with _OPENER.open(request, timeout=timeout) as resp:
+        with opener.open(request, timeout=timeout) as resp:
             body = json.loads(resp.read(MAX_REPLY_BYTES).decode("utf-8"))
     except (ValueError, http.client.HTTPException) as exc:
         raise OSError(f"not a sandbox answer ({exc.__class__.__name__})") from None
