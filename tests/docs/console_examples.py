@@ -378,7 +378,9 @@ class PageRun:
         while expected_lines and not expected_lines[-1].strip():
             expected_lines.pop()
         actual_lines = output.rstrip("\n").splitlines() if output.strip() else []
-        expected = [normalise(line, checkout, None) for line in expected_lines]
+        # The page shows the checkout only as DOC_CHECKOUT: a page pasted from a developer's own
+        # folder must fail on every machine, not only where the checkout lives elsewhere.
+        expected = [normalise(line, DOC_CHECKOUT, None) for line in expected_lines]
         actual = [normalise(line, checkout, home) for line in actual_lines]
         found = match(expected, actual, self.ids)
         if found is not None:

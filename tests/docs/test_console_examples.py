@@ -162,3 +162,15 @@ def test_a_cd_with_a_comment_still_changes_the_folder(tmp_path: Path) -> None:
     assert runner.last_code == 0 and runner.work.name == "sub"
     runner.run("cd nowhere   # a comment")
     assert runner.last_code != 0 and runner.work.name == "sub"
+
+
+def test_the_page_shows_the_checkout_only_as_the_documented_folder() -> None:
+    """A page line holding the real checkout's path is not taken for the documented one."""
+    from console_examples import DOC_CHECKOUT
+
+    real = "/srv/somewhere/cws-jupyter"
+    program = [normalise(f"from: {real}/templates/x.yml", real, None)]
+    documented = [normalise(f"from: {DOC_CHECKOUT}/templates/x.yml", DOC_CHECKOUT, None)]
+    pasted = [normalise(f"from: {real}/templates/x.yml", DOC_CHECKOUT, None)]
+    assert match(documented, program, {}) == {}
+    assert match(pasted, program, {}) is None
