@@ -125,6 +125,29 @@ def test_two_accounts_never_share_lookups(aws_files, monkeypatch, tmp_path) -> N
     assert len(namespaces) == 2
 
 
+def test_one_endpoint_from_the_environment_or_the_settings_is_one_namespace(
+    aws_files, monkeypatch, tmp_path
+) -> None:
+    """AWS_ENDPOINT_URL or ``Settings(endpoint_url=...)``: the same account view, one namespace
+    (a process started with the variable shares the lookups of one given the setting); another
+    endpoint, or a per-service endpoint variable, is another namespace."""
+    from cws_jupyter.core.service import CwsService
+
+    monkeypatch.setenv("CWS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAONE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    url = "http://127.0.0.1:4566"
+    given = CwsService(Settings.from_env(endpoint_url=url)).catalog.namespace
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+    from_env = CwsService(Settings.from_env()).catalog.namespace
+    assert from_env == given
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4567")
+    assert CwsService(Settings.from_env()).catalog.namespace != given
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", "http://127.0.0.1:4568")
+    assert CwsService(Settings.from_env()).catalog.namespace != given
+
+
 # -- the endpoint --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "url",

@@ -256,7 +256,10 @@ def credentials_fingerprint(profile: str | None) -> str | None:
         pinned = ("key", section["aws_access_key_id"])
     else:
         return None  # the instance or container role, or none at all
-    endpoints = {k: v for k, v in env.items() if k.startswith("AWS_ENDPOINT_URL")}
+    # AWS_ENDPOINT_URL itself is a setting (``Settings.endpoint_url``), already part of the
+    # namespace beside this name: counting it here too would split one account view in two
+    # when the same endpoint comes from the settings instead of the environment.
+    endpoints = {k: v for k, v in env.items() if k.startswith("AWS_ENDPOINT_URL_")}
     endpoints.update({k: v for k, v in section.items() if k in ("endpoint_url", "services")})
     blob = json.dumps([name, explicit, pinned, sorted(endpoints.items())])
     return "c1-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
