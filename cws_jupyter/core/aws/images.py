@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import contextvars
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
@@ -23,6 +24,8 @@ from .session import AwsAccess
 
 MISSING_IDS_RE = re.compile(r"ami-[0-9a-f]+")
 SSM_BATCH = 10  # GetParameters accepts at most 10 names
+#: Lookups in flight at once: two per region for a check of every region (34 today), with room.
+FAN_OUT_WORKERS = 96
 #: What converting a cached value of the wrong shape raises (pydantic's errors are ValueErrors).
 DAMAGED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
 T = TypeVar("T")
@@ -97,6 +100,17 @@ ROW_FIELDS = (
     "detail",  # the other AMIInfo fields, as JSON text
 )
 RANKED_FORMAT = "ranked-images-v1"
+#: The cached form since v2: the head of the ranked rows under the lookup's key (what a selection
+#: almost always needs: it stops at the first usable image of the preferred architecture), and
+#: the other rows under the key plus ``TAIL_SUFFIX``, read only when the head does not decide.
+HEAD_FORMAT = "ranked-images-v2"
+TAIL_FORMAT = "ranked-images-v2-tail"
+TAIL_SUFFIX = "|tail"
+#: The head is the shortest prefix of the ranked rows holding ``HEAD_PER_ARCH`` rows of each
+#: architecture (or all of it), at least ``HEAD_MIN`` and at most ``HEAD_MAX`` rows.
+HEAD_PER_ARCH = 16
+HEAD_MIN = 32
+HEAD_MAX = 256
 DETAIL_FIELDS = (
     "description",
     "owner_id",
@@ -162,35 +176,84 @@ class RankedImages(Sequence[AMIInfo]):
     ``selections`` keeps what ``selection.pick_newest`` chose among them, so an answer kept in
     the memory cache is ranked once, not on every call."""
 
-    def __init__(self, rows: list[list[Any]], region: str) -> None:
-        self.rows = rows
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        region: str,
+        *,
+        count: int | None = None,
+        tail: str | None = None,
+    ) -> None:
+        """``rows`` best-ranked first; with ``tail``, they are only the head of ``count`` rows,
+        the others read by ``loader`` (set by the catalog) when first needed."""
+        self._rows = rows
         self.region = region
+        self.count = len(rows) if count is None or tail is None else count
+        #: The token the tail's value must carry; None once every row is here.
+        self.tail = tail
+        self.loader: Callable[[RankedImages], list[list[Any]]] | None = None
         self._infos: dict[int, AMIInfo] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.selections: dict[Any, Any] = {}
         self._deprecations: list[float] | None = None
 
+    @property
+    def head(self) -> list[list[Any]]:
+        """The rows read so far: a prefix of the ranked rows (all of them once complete)."""
+        return self._rows
+
+    @property
+    def complete(self) -> bool:
+        """True when every row is here."""
+        return self.tail is None
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Every row, best-ranked first (the tail is read on first use)."""
+        if self.tail is not None:
+            with self._lock:
+                if self.tail is not None:
+                    if self.loader is None:
+                        raise TypeError("the rest of a ranked list of images is not at hand")
+                    rows = self.loader(self)
+                    if rows[: len(self._rows)] != self._rows:  # asked again: another answer
+                        self._infos.clear()
+                        self.selections.clear()
+                    self._rows, self.count, self.tail = rows, len(rows), None
+                    self._deprecations = None
+        return self._rows
+
     @classmethod
-    def from_cached(cls, value: Any, region: str) -> RankedImages:
-        """Rows as cached; a value of another shape raises one of ``DAMAGED``."""
-        if not isinstance(value, dict) or value.get("format") != RANKED_FORMAT:
+    def from_cached(cls, value: Any, region: str, tail: Any = None) -> RankedImages:
+        """Rows as cached (a head, or every row as v1 cached them; ``tail``, when given, is the
+        tail's cached value); a value of another shape raises one of ``DAMAGED``."""
+        if not isinstance(value, dict) or value.get("format") not in (RANKED_FORMAT, HEAD_FORMAT):
             raise TypeError("a ranked list of images was expected")
-        rows = value["rows"]
-        if not isinstance(rows, list):
-            raise TypeError("a list of image rows was expected")
-        width = len(ROW_FIELDS)
-        for row in rows:
-            if not (
-                type(row) is list
-                and len(row) == width
-                and type(row[0]) is int
-                and type(row[1]) is str
-                and type(row[2]) is str
-                and type(row[3]) is str
-                and type(row[9]) is str
-            ):
-                raise TypeError("an image row of the wrong shape")
-        return cls(rows, region)
+        rows = _checked_rows(value["rows"])
+        if value["format"] == RANKED_FORMAT or value.get("tail") is None:
+            return cls(rows, region)
+        token, count = value["tail"], value["count"]
+        if type(token) is not str or type(count) is not int or count <= len(rows):
+            raise TypeError("a ranked head of the wrong shape")
+        ranked = cls(rows, region, count=count, tail=token)
+        if tail is not None:
+            ranked._rows = ranked.joined(tail)
+            ranked.count, ranked.tail = len(ranked._rows), None
+        return ranked
+
+    def joined(self, tail: Any) -> list[list[Any]]:
+        """The head and the tail's cached value, as every row; another shape, a tail of another
+        answer or of another length raises one of ``DAMAGED``."""
+        if (
+            not isinstance(tail, dict)
+            or tail.get("format") != TAIL_FORMAT
+            or tail.get("of") != self.tail
+        ):
+            raise TypeError("the tail of this ranked list of images was expected")
+        rows = self._rows + _checked_rows(tail["rows"])
+        if len(rows) != self.count:
+            raise ValueError("a ranked tail of the wrong length")
+        return rows
 
     @classmethod
     def from_ec2(cls, images: list[dict[str, Any]], region: str) -> RankedImages:
@@ -198,14 +261,27 @@ class RankedImages(Sequence[AMIInfo]):
         return cls(ranked_rows([AMIInfo.from_ec2(image, region) for image in images]), region)
 
     def cached(self) -> dict[str, Any]:
-        """The value to cache (JSON)."""
-        return {"format": RANKED_FORMAT, "rows": self.rows}
+        """The value to cache under the lookup's key (JSON): the head of the rows, and the token
+        of the tail (``cached_tail``) when there are more."""
+        rows = self.rows
+        cut = head_length(rows)
+        if cut >= len(rows):
+            return {"format": HEAD_FORMAT, "rows": rows, "count": len(rows), "tail": None}
+        return {"format": HEAD_FORMAT, "rows": rows[:cut], "count": len(rows), "tail": _token(rows)}
+
+    def cached_tail(self) -> dict[str, Any] | None:
+        """The value to cache under the lookup's key plus ``TAIL_SUFFIX`` (None when none)."""
+        rows = self.rows
+        cut = head_length(rows)
+        if cut >= len(rows):
+            return None
+        return {"format": TAIL_FORMAT, "of": _token(rows), "rows": rows[cut:]}
 
     def info(self, index: int) -> AMIInfo:
         """The ``AMIInfo`` of the row at ``index`` (rank order), made once."""
         found = self._infos.get(index)
         if found is None:
-            row = self.rows[index]
+            row = self._rows[index] if index < len(self._rows) else self.rows[index]
             found = AMIInfo(
                 ami_id=row[1],
                 name=row[2],
@@ -221,15 +297,18 @@ class RankedImages(Sequence[AMIInfo]):
         return found
 
     def next_deprecation(self, after: float) -> float:
-        """The first deprecation time of any image later than ``after`` (inf when none): until
-        then, which images are usable does not change."""
-        if self._deprecations is None:
-            self._deprecations = sorted(r[8] for r in self.rows if r[8] is not None)
-        at = bisect.bisect_right(self._deprecations, after)
-        return self._deprecations[at] if at < len(self._deprecations) else float("inf")
+        """The first deprecation time of any image read so far later than ``after`` (inf when
+        none): until then, which of them are usable does not change. A choice the head decided
+        depends on the head's images only; one that needed the tail has read every row."""
+        deprecations = self._deprecations
+        if deprecations is None:
+            deprecations = sorted(r[8] for r in self._rows if r[8] is not None)
+            self._deprecations = deprecations
+        at = bisect.bisect_right(deprecations, after)
+        return deprecations[at] if at < len(deprecations) else float("inf")
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self.count
 
     @overload
     def __getitem__(self, index: int) -> AMIInfo: ...
@@ -254,6 +333,50 @@ class RankedImages(Sequence[AMIInfo]):
         return order  # type: ignore[no-any-return]
 
 
+def head_length(rows: list[list[Any]]) -> int:
+    """How many of the ranked ``rows`` the head holds (see ``HEAD_PER_ARCH``)."""
+    if len(rows) <= HEAD_MIN:
+        return len(rows)
+    wanted: dict[str, int] = {}
+    for row in rows:
+        wanted[row[3]] = min(wanted.get(row[3], 0) + 1, HEAD_PER_ARCH)
+    for cut, row in enumerate(rows[:HEAD_MAX], start=1):
+        left = wanted.get(row[3])
+        if left is not None:
+            if left <= 1:
+                del wanted[row[3]]
+            else:
+                wanted[row[3]] = left - 1
+        if not wanted:
+            return max(cut, HEAD_MIN)
+    return HEAD_MAX
+
+
+def _token(rows: list[list[Any]]) -> str:
+    """What ties a tail to its head: a digest of every row."""
+    text = json.dumps(rows, separators=(",", ":"), allow_nan=False)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _checked_rows(rows: Any) -> list[list[Any]]:
+    """Cached rows, checked for their shape (another raises one of ``DAMAGED``)."""
+    if not isinstance(rows, list):
+        raise TypeError("a list of image rows was expected")
+    width = len(ROW_FIELDS)
+    for row in rows:
+        if not (
+            type(row) is list
+            and len(row) == width
+            and type(row[0]) is int
+            and type(row[1]) is str
+            and type(row[2]) is str
+            and type(row[3]) is str
+            and type(row[9]) is str
+        ):
+            raise TypeError("an image row of the wrong shape")
+    return rows
+
+
 class LookupTrace:
     """The memory-cache entries one resolution read (see ``ImageCatalog.tracing``): while each is
     still the live entry of its key, the same lookups would give the same values."""
@@ -261,8 +384,14 @@ class LookupTrace:
     def __init__(self) -> None:
         self.entries: list[tuple[Any, str, Any]] = []
         self.complete = True
-        #: Until when the images read stay as usable as they are (the next deprecation time).
-        self.stable_until = float("inf")
+        self._images: list[RankedImages] = []
+
+    @property
+    def stable_until(self) -> float:
+        """Until when the images read stay as usable as they are (the next deprecation time),
+        read when the resolution is done (the images it read by then)."""
+        now = time.time()
+        return min((i.next_deprecation(now) for i in self._images), default=float("inf"))
 
     def add(self, cache: Any, key: str | None) -> None:
         """Record the live entry of ``key`` (a lookup not held in memory makes the trace
@@ -274,7 +403,7 @@ class LookupTrace:
             return
         self.entries.append((cache, key, entry))
         if isinstance(entry.derived, RankedImages):
-            self.stable_until = min(self.stable_until, entry.derived.next_deprecation(time.time()))
+            self._images.append(entry.derived)
 
     def still_valid(self) -> bool:
         """True while every recorded entry is still the live one of its key."""
@@ -337,9 +466,16 @@ class ImageCatalog:
             self._warned.add(kind)
         log.warning("warning: %s", message)
 
-    def _lookup(self, key: str | None, convert: Callable[[Any], T]) -> T | None:
+    def _lookup(
+        self,
+        key: str | None,
+        convert: Callable[[Any], T],
+        fetch: Callable[[], Any] | None = None,
+    ) -> T | None:
         """The cached value of ``key`` converted, or None when absent. A value of the wrong
-        shape (a damaged or foreign cache) is a miss, with one warning: it is asked again."""
+        shape (a damaged or foreign cache) is a miss, with one warning: it is asked again.
+        Images cached as a head and a tail get the tail read (or, when it is gone or damaged,
+        ``fetch`` asked again) only if a selection needs it."""
         if key is None:
             return None
         entry_of = getattr(self.cache, "entry", None)
@@ -353,14 +489,41 @@ class ImageCatalog:
         try:
             converted = convert(value)
         except DAMAGED as exc:
-            self._warn_once(
-                "damaged",
-                f"the lookup cache held an entry of the wrong shape ({type(exc).__name__}: "
-                f"{' '.join(str(exc).split())[:120]}); such entries are asked of AWS again",
-            )
+            self._damaged(exc)
             return None
+        if isinstance(converted, RankedImages) and not converted.complete:
+            if fetch is None:
+                return None
+            converted.loader = self._tail_loader(key, fetch, convert)
         self._keep(key, value, converted)
         return converted
+
+    def _damaged(self, exc: BaseException) -> None:
+        self._warn_once(
+            "damaged",
+            f"the lookup cache held an entry of the wrong shape ({type(exc).__name__}: "
+            f"{' '.join(str(exc).split())[:120]}); such entries are asked of AWS again",
+        )
+
+    def _tail_loader(
+        self, key: str, fetch: Callable[[], Any], convert: Callable[[Any], Any]
+    ) -> Callable[[RankedImages], list[list[Any]]]:
+        """Reads the tail of a ranked head cached under ``key``; a tail that is gone (expired,
+        evicted) or damaged is a miss: the lookup is asked again and cached anew."""
+
+        def load(ranked: RankedImages) -> list[list[Any]]:
+            tail = self.cache.get(key + TAIL_SUFFIX)
+            if tail is not None:
+                try:
+                    return ranked.joined(tail)
+                except DAMAGED as exc:
+                    self._damaged(exc)
+            fresh = self._save(key, fetch(), convert)
+            if not isinstance(fresh, RankedImages):
+                raise TypeError("a list of images was expected")
+            return fresh.rows
+
+        return load
 
     def _keep(self, key: str | None, value: Any, converted: Any) -> None:
         """Keep ``converted`` with the memory-cache entry of ``value``: a warm hit converts nothing."""
@@ -402,21 +565,29 @@ class ImageCatalog:
     ) -> T:
         """``convert(fetch())``, served from the cache when it holds a sound value."""
         key = self._key(region, op, params)
-        found = self._lookup(key, convert)
+        found = self._lookup(key, convert, fetch)
         if found is not None:
             return found
-        value = self._compact(fetch(), convert)
-        self._put(key, value)
-        converted = convert(value)
-        self._keep(key, value, converted)
-        return converted
+        return self._save(key, fetch(), convert)
 
-    @staticmethod
-    def _compact(value: Any, convert: Callable[[Any], Any]) -> Any:
-        """What to cache of a fresh answer: image lists as ranked rows (``RankedImages``)."""
-        if getattr(convert, "images_region", None) is not None and isinstance(value, list):
-            return RankedImages.from_ec2(value, convert.images_region).cached()  # type: ignore[attr-defined]
-        return value
+    def _save(self, key: str | None, fresh: Any, convert: Callable[[Any], T]) -> T:
+        """Cache a fresh answer and return it converted. Image lists are cached as ranked rows
+        (``RankedImages``): the head under ``key``, the rest (if any) under its tail key, written
+        first, so a reader that finds the head finds its tail or none."""
+        region = getattr(convert, "images_region", None)
+        if region is not None and isinstance(fresh, list):
+            ranked = RankedImages.from_ec2(fresh, region)
+            tail = ranked.cached_tail()
+            if tail is not None and key is not None:
+                self._put(key + TAIL_SUFFIX, tail)
+            value = ranked.cached()
+            self._put(key, value)
+            self._keep(key, value, ranked)
+            return ranked  # type: ignore[return-value]
+        self._put(key, fresh)
+        converted = convert(fresh)
+        self._keep(key, fresh, converted)
+        return converted
 
     # -- images -------------------------------------------------------------------
     def by_ids(self, region: str, ami_ids: list[str]) -> Sequence[AMIInfo]:
@@ -493,13 +664,13 @@ class ImageCatalog:
             self._key(region, "images-shared", shared_params),
         ]
         convert = _images(region)
-        cached = [self._lookup(k, convert) for k in keys]
+        fetch = [
+            lambda: self._describe(region, own_params),
+            lambda: self._describe(region, shared_params),
+        ]
+        cached: list[Any] = [self._lookup(k, convert, f) for k, f in zip(keys, fetch, strict=True)]
         missing = [i for i, v in enumerate(cached) if v is None]
         if missing:
-            fetch = [
-                lambda: self._describe(region, own_params),
-                lambda: self._describe(region, shared_params),
-            ]
             fresh: dict[int, Any] = {}
             if len(missing) == 1:
                 fresh[missing[0]] = fetch[missing[0]]()
@@ -508,10 +679,7 @@ class ImageCatalog:
                 for i, future in zip(missing, futures, strict=True):
                     fresh[i] = future.result()
             for i, value in fresh.items():
-                value = self._compact(value, convert)
-                self._put(keys[i], value)
-                cached[i] = convert(value)
-                self._keep(keys[i], value, cached[i])
+                cached[i] = self._save(keys[i], value, convert)
         found: dict[str, AMIInfo] = {}
         for info in (*(cached[0] or []), *(cached[1] or [])):
             if build_of(info.tags, info.description) is not None:
@@ -520,9 +688,13 @@ class ImageCatalog:
 
     @property
     def fan_out(self) -> ThreadPoolExecutor:
-        """A few threads for lookups made side by side (never the resolver's region pool)."""
+        """Threads for lookups made side by side (never the resolver's region pool): enough for
+        a check of every region, whose own-build tier makes two lookups per region at once
+        (threads are started only as the lookups need them)."""
         if self._fan_out is None:
-            self._fan_out = ThreadPoolExecutor(max_workers=64, thread_name_prefix="cws-lookup")
+            self._fan_out = ThreadPoolExecutor(
+                max_workers=FAN_OUT_WORKERS, thread_name_prefix="cws-lookup"
+            )
         return self._fan_out
 
     def _describe(self, region: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from ..aws.images import AMIInfo, RankedImages, parse_time
 from ..templates.models import TRUSTED_OWNERS
@@ -81,10 +82,31 @@ def _pick_ranked(
     kept = images.selections.get(memo_key)
     if kept is not None and kept[0] <= at < kept[1]:
         return kept[2], list(kept[3])
+    # The head (a prefix of the ranked rows) decides when it holds a usable image of the first
+    # architecture: the whole list would stop there too. Otherwise every row is read.
+    found = _scan(images.head, archs, at, min_creation, version_constraint)
+    if (found[0] is None or found[1] != 0) and not images.complete:
+        found = _scan(images.rows, archs, at, min_creation, version_constraint)
+    best, _, rejected = found
+    reasons = [reason for _, reason in sorted(rejected)]
+    chosen = images.info(best) if best is not None else None
+    images.selections[memo_key] = (at, images.next_deprecation(at), chosen, reasons)
+    return chosen, list(reasons)
+
+
+def _scan(
+    rows: list[list[Any]],
+    archs: list[str],
+    at: float,
+    min_creation: dt.date | None,
+    version_constraint: str | None,
+) -> tuple[int | None, int, list[tuple[int, str]]]:
+    """The index of the best row among ``rows`` (ranked), its architecture's rank, and the
+    reasons (with each row's place in the AWS answer) of the rows passed over before it."""
     best: int | None = None
     best_rank = len(archs)
     rejected: list[tuple[int, str]] = []
-    for index, row in enumerate(images.rows):
+    for index, row in enumerate(rows):
         pos, ami_id, name, arch, created_text, _, state, deprecation, deprecated_ts, _ = row
         reason = None
         if state != "available":
@@ -107,10 +129,7 @@ def _pick_ranked(
             best, best_rank = index, rank
             if rank == 0:
                 break
-    reasons = [reason for _, reason in sorted(rejected)]
-    chosen = images.info(best) if best is not None else None
-    images.selections[memo_key] = (at, images.next_deprecation(at), chosen, reasons)
-    return chosen, list(reasons)
+    return best, best_rank, rejected
 
 
 def _neg_time(image: AMIInfo) -> float:
