@@ -41,11 +41,12 @@ class CwsMagics(Magics, CwsTraits):
         service = self._services.get(key)
         if service is None or _sandbox_moved(service):
             from ..core.service import CwsService
+            from .progress import notice
 
             settings = self.to_settings()
             if overrides:
                 settings = settings.model_copy(update=overrides)
-            service = self._services[key] = CwsService(settings)
+            service = self._services[key] = CwsService(settings, notices=notice)
         return service
 
     @property

@@ -1,4 +1,5 @@
-"""The notebook's view of long `%cws` verbs' progress: an ipywidgets bar, in a kernel only.
+"""The notebook's view of long `%cws` verbs' progress: an ipywidgets bar, in a kernel only;
+and of the core's notices (``notice``: "starting the sandbox...").
 
 ``cli.main.run(..., progress_view=...)`` hands it to the verbs (``cli.common.progress``). In a
 terminal IPython, or without ipywidgets, there is no view: the verbs run without a bar.
@@ -7,9 +8,17 @@ terminal IPython, or without ipywidgets, there is no view: the verbs run without
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+
+def notice(event: Any) -> None:
+    """A wait the user did not ask for (``Progress``: starting the sandbox), said as it begins,
+    on stderr as the CLI says it (``cli.common.notice_on_stderr``); a kernel shows it in the
+    cell's output, before the result."""
+    print(event.message or event.step, file=sys.stderr, flush=True)
 
 
 def in_kernel() -> bool:

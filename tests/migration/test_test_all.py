@@ -88,9 +88,8 @@ def test_resolutions_run_concurrently_and_a_crash_is_a_row(
                 running[0] -= 1
 
     monkeypatch.setattr(service, "resolve", slow)
-    started = time.perf_counter()
     matrix = service.migration.test_all(TEMPLATES, REGIONS)
-    assert peak[0] > 1 and time.perf_counter() - started < 4 * 0.3 + 5
+    assert peak[0] > 1  # two resolutions were running at the same moment
     crashed = matrix.row("python-ml", "ap-south-1")
     assert crashed is not None and not crashed.ok
     assert crashed.error_code == "unexpected" and "boom" in (crashed.error or "")

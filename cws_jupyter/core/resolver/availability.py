@@ -15,10 +15,11 @@ from ..templates.models import AMIConfig
 from .instances import candidate_architectures
 from .models import TierOutcome
 from .resolver import Resolver
-from .tiers import IN_REGION_TIERS, Tier, TierContext, own_build, run_tiers
+from .tiers import IN_REGION_TIERS, Tier, TierContext, own_build, prefetch, run_tiers
 
 #: The most regions checked at once: every region of a partition (about 34) in one wave, each
-#: region's calls one after the other in its own thread (they wait on the network, not the CPU).
+#: region's calls in its own thread (they wait on the network, not the CPU), with the lookups
+#: of independent tiers started together (``tiers.prefetch``): two round trips per region.
 MAX_REGION_THREADS = 64
 
 
@@ -69,21 +70,29 @@ def availability(
     ctx = TierContext(template, config, archs, resolver.catalog, dt.datetime.now(dt.timezone.utc))
     done = [0]
     lock = threading.Lock()
+    # The lookups started ahead of their tier, beside the region's own thread (leaves: they
+    # start nothing themselves, so they cannot wait on this pool).
+    ahead = ThreadPoolExecutor(
+        min(len(regions), MAX_REGION_THREADS) or 1, thread_name_prefix="cws-ahead"
+    )
 
     def check(region: str) -> RegionAvailability:
-        row = _row(ctx, region, tiers)
+        row = _row(prefetch(ctx, region, tiers, ahead.submit), region, tiers)
         with lock:
             done[0] += 1
             if progress:
                 progress(done[0], len(regions))
         return row
 
-    if len(regions) <= resolver.settings.cross_region_workers:
-        matrix.regions = list(resolver.pool.map(check, regions))
-    else:  # more regions than the resolver's pool has threads: all of them in one wave
-        workers = min(len(regions), MAX_REGION_THREADS)
-        with ThreadPoolExecutor(workers, thread_name_prefix="cws-check") as pool:
-            matrix.regions = list(pool.map(check, regions))
+    try:
+        if len(regions) <= resolver.settings.cross_region_workers:
+            matrix.regions = list(resolver.pool.map(check, regions))
+        else:  # more regions than the resolver's pool has threads: all of them in one wave
+            workers = min(len(regions), MAX_REGION_THREADS)
+            with ThreadPoolExecutor(workers, thread_name_prefix="cws-check") as pool:
+                matrix.regions = list(pool.map(check, regions))
+    finally:  # a lookup nobody read (a build answered first) need not be waited for
+        ahead.shutdown(wait=False)
     matrix.checked = len(matrix.regions)
     matrix.available_in = sum(r.available for r in matrix.regions)
     matrix.duration_ms = round((time.perf_counter() - started) * 1000, 2)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from ..aws.images import AMIInfo, ImageCatalog
 from ..errors import AwsUnavailable
 from ..templates.models import AMIConfig, Template
 from .models import ResolutionMethod, TierAttempt, TierOutcome
 from .selection import SQUATTING, pick_newest
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,11 +28,19 @@ class TierContext:
     catalog: ImageCatalog
     now: dt.datetime
     build_hash: str = ""
+    #: Lookups started ahead of the tier that reads them (see ``prefetch``), by (region, lookup).
+    prefetched: dict[tuple[str, str], Future[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         from ..images.tags import template_hash
 
         self.build_hash = self.build_hash or template_hash(self.template)
+
+    def fetched(self, region: str, lookup: str, fetch: Callable[[], T]) -> T:
+        """The answer of a lookup started ahead (its error raised here, as the tier's), else
+        ``fetch()`` now."""
+        future = self.prefetched.pop((region, lookup), None)
+        return future.result() if future is not None else fetch()
 
 
 @dataclass
@@ -137,8 +149,7 @@ def own_build(ctx: TierContext, region: str) -> TierResult:
 def ssm_parameter(ctx: TierContext, region: str) -> TierResult:
     """An SSM public parameter naming the image (one per architecture), then the image itself."""
     method = ResolutionMethod.SSM_PARAMETER
-    names = {a: ctx.config.ssm_parameter_for(_arch(a)) for a in ctx.archs}
-    names = {a: n for a, n in names.items() if n}
+    names = _ssm_names(ctx)
     if not names:
         why = (
             "no ssm_parameter configured"
@@ -146,7 +157,9 @@ def ssm_parameter(ctx: TierContext, region: str) -> TierResult:
             else f"no ssm_parameter for {'/'.join(ctx.archs)}"
         )
         return _result(method, region, TierOutcome.SKIPPED, why)
-    values = ctx.catalog.ssm_values(region, list(names.values()))
+    values = ctx.fetched(
+        region, SSM_VALUES, lambda: ctx.catalog.ssm_values(region, list(names.values()))
+    )
     ids = [values[n] for n in names.values() if n in values]
     if not ids:
         return _result(
@@ -274,6 +287,38 @@ def run_tiers(
         if result.image is not None or result.attempt.outcome is TierOutcome.ERROR:
             break
     return results
+
+
+def prefetch(
+    ctx: TierContext,
+    region: str,
+    tiers: tuple[Tier, ...],
+    submit: Callable[..., Future[Any]],
+) -> TierContext:
+    """``ctx`` for ``region`` with the SSM tier's GetParameters already started (by ``submit``),
+    so that it waits on the network beside the own-build tier's DescribeImages: a region then
+    costs two round trips (the parameters and builds, then the parameter's image), not three.
+
+    Only for availability checks (``availability``), where a round trip saved per region is
+    worth one GetParameters left unread when a build answers; a plain resolve asks nothing of a
+    tier it does not reach. Nothing is started when the region has a direct mapping (one
+    lookup, that usually answers) or no SSM tier applies.
+    """
+    names = _ssm_names(ctx)
+    mapped = region in ctx.config.ami_mappings or region in ctx.config.amis
+    if mapped or not names or ssm_parameter not in tiers or own_build not in tiers:
+        return ctx
+    wanted = list(names.values())
+    future = submit(ctx.catalog.ssm_values, region, wanted)
+    return replace(ctx, prefetched={(region, SSM_VALUES): future})
+
+
+SSM_VALUES = "ssm-values"
+
+
+def _ssm_names(ctx: TierContext) -> dict[str, str]:
+    names = {a: ctx.config.ssm_parameter_for(_arch(a)) for a in ctx.archs}
+    return {a: n for a, n in names.items() if n}
 
 
 def _arch(value: str):  # noqa: ANN202 - tiny adapter to the enum
