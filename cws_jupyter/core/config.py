@@ -49,8 +49,6 @@ PLAIN_ENV = (
     "aws_read_timeout",
     "aws_max_attempts",
 )
-#: The most of the AWS config file read for its default region (a config file is a few KB).
-MAX_AWS_CONFIG_BYTES = 1_000_000
 
 
 def profile_region(profile: str | None) -> str | None:
@@ -59,26 +57,15 @@ def profile_region(profile: str | None) -> str | None:
     Only a default: a missing, unreadable or unparsable file, or a profile it lacks, gives None
     (the commands that use AWS then say what is wrong with the profile or the file).
     """
-    import configparser
+    from .aws.profile import parse_aws_file
 
-    from .aws.profile import aws_file, file_problem
-
-    path = aws_file("AWS_CONFIG_FILE")
-    if file_problem(path) is not None:
-        return None
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_AWS_CONFIG_BYTES + 1)
-        if len(raw) > MAX_AWS_CONFIG_BYTES:
-            return None
-        parser.read_string(raw.decode("utf-8"))
-    except (configparser.Error, OSError, UnicodeDecodeError):
+    sections = parse_aws_file("AWS_CONFIG_FILE", strict=False)
+    if not sections:
         return None
     name = profile or "default"
-    sections = ("default", "profile default") if name == "default" else (f"profile {name}",)
-    for section in sections:
-        value = parser.get(section, "region", fallback="") if parser.has_section(section) else ""
+    wanted = ("default", "profile default") if name == "default" else (f"profile {name}",)
+    for section in wanted:
+        value = sections.get(section, {}).get("region", "")
         if value.strip():
             return value.strip()
     return None

@@ -166,10 +166,13 @@ def open_session(settings: Settings) -> boto3.Session:
 MAX_AWS_FILE_BYTES = 1_000_000
 
 
-def _parse_aws_file(variable: str) -> dict[str, dict[str, str]] | None:
+def parse_aws_file(variable: str, *, strict: bool = True) -> dict[str, dict[str, str]] | None:
     """Sections of one AWS file as botocore's parser sees them ({} when the file is missing or
-    not a regular file, as botocore treats it); None when it cannot be read or parsed."""
+    not a regular file, as botocore treats it); None when it cannot be read or parsed.
+    ``strict=False`` also reads a file with a section twice (botocore refuses it)."""
     import configparser
+
+    from ..files import FileRefused, read_regular_text
 
     raw = os.environ.get(variable) or FILES[variable][1]
     try:
@@ -178,14 +181,10 @@ def _parse_aws_file(variable: str) -> dict[str, dict[str, str]] | None:
         path = Path(raw)
     if file_problem(path) is not None:  # botocore reads only regular files, others are absent
         return {}
-    parser = configparser.RawConfigParser()  # botocore's parser, with its defaults (strict)
+    parser = configparser.RawConfigParser(strict=strict)  # botocore's parser and defaults
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_AWS_FILE_BYTES + 1)
-        if len(data) > MAX_AWS_FILE_BYTES:
-            return None
-        parser.read_string(data.decode("utf-8"))
-    except (configparser.Error, OSError, UnicodeDecodeError, ValueError):
+        parser.read_string(read_regular_text(path, MAX_AWS_FILE_BYTES))
+    except (configparser.Error, FileRefused, ValueError):
         return None
     return {name: dict(parser.items(name)) for name in parser.sections()}
 
@@ -195,8 +194,8 @@ def _profiles() -> dict[str, dict[str, str]] | None:
     (botocore's ``full_config``); None when a file cannot be parsed."""
     import shlex
 
-    config = _parse_aws_file("AWS_CONFIG_FILE")
-    credentials = _parse_aws_file("AWS_SHARED_CREDENTIALS_FILE")
+    config = parse_aws_file("AWS_CONFIG_FILE")
+    credentials = parse_aws_file("AWS_SHARED_CREDENTIALS_FILE")
     if config is None or credentials is None:
         return None
     profiles: dict[str, dict[str, str]] = {}
