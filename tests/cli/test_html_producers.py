@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from hostile_results import HOSTILE, build, exposed_to_mathjax, result_types
+from hostile_results import HOSTILE, build, result_types
+from mathjax_text import exposed_to_mathjax
 
 import cws_jupyter.display
 import cws_jupyter.widgets

@@ -11,7 +11,8 @@ import importlib
 from typing import Any
 
 import pytest
-from hostile_results import HOSTILE, TOKENS, build, exposed_to_mathjax, result_types
+from hostile_results import HOSTILE, TOKENS, build, result_types
+from mathjax_text import exposed_to_mathjax
 from rich.console import Console
 
 from cws_jupyter.cli import render

@@ -12,7 +12,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from magic_helpers import ok
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "widgets"))
-from widget_helpers import exposed_to_mathjax  # noqa: E402
+from mathjax_text import exposed_to_mathjax  # noqa: E402
 
 #: A verb of each kind that answers with HTML; the costs and resolutions hold dollar amounts.
 LINES = [

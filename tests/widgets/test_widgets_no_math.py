@@ -9,7 +9,8 @@ from typing import Any
 
 import ipywidgets as widgets
 import pytest
-from widget_helpers import exposed_to_mathjax, walk
+from mathjax_text import exposed_to_mathjax
+from widget_helpers import walk
 
 import cws_jupyter.widgets
 from cws_jupyter.core.progress import Progress
