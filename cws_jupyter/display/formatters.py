@@ -63,7 +63,7 @@ RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
         "lifecycle:publish_html",
         "render_images:render_publish",
     ),
-    ("cws_jupyter.core.images.models", "StoredImageCosts"): (
+    ("cws_jupyter.core.images.stored_costs", "StoredImageCosts"): (
         "lifecycle:stored_costs_html",
         "render_images:render_stored",
     ),

@@ -23,9 +23,8 @@ from cws_jupyter.core.images.models import (
     ShareResult,
     SnapshotInfo,
     StoredImage,
-    StoredImageCost,
-    StoredImageCosts,
 )
+from cws_jupyter.core.images.stored_costs import StoredImageCost, StoredImageCosts
 from cws_jupyter.core.instances.models import (
     InstanceAction,
     InstanceList,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..errors import CwsError
 from . import tags as T
 from .inventory import builds_in, snapshot_gb
-from .models import StoredImageCost, StoredImageCosts
+from .stored_costs import StoredImageCost, StoredImageCosts
 
 if TYPE_CHECKING:
     from .context import ImageContext

@@ -21,8 +21,8 @@ from .models import (
     ImageList,
     PublishResult,
     ShareResult,
-    StoredImageCosts,
 )
+from .stored_costs import StoredImageCosts
 
 if TYPE_CHECKING:
     from ..jobs import JobHandle, JobRecord

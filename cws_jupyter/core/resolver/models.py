@@ -7,7 +7,7 @@ from enum import Enum
 from pydantic import BaseModel, Field
 
 from ..aws.images import AMIInfo
-from ..images.models import StoredImageCosts
+from ..images.stored_costs import StoredImageCosts
 
 
 class ResolutionMethod(str, Enum):
