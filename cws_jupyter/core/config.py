@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from .errors import BadInput
 
 APP = "cws-jupyter"
+#: The in-region tiers, in their default order (``tier_order`` may reorder or leave some out).
+IN_REGION_TIERS = (
+    "direct_mapping",
+    "own_build",
+    "ssm_parameter",
+    "dynamic_search",
+    "community",
+    "marketplace",
+)
 TRUTHY = {"1", "true", "yes", "on"}
 
 
@@ -40,6 +49,11 @@ ENV_NAMES = {
     "aws_connect_timeout": "CWS_AWS_CONNECT_TIMEOUT",
     "aws_read_timeout": "CWS_AWS_READ_TIMEOUT",
     "aws_max_attempts": "CWS_AWS_MAX_ATTEMPTS",
+    "registry_url": "CWS_REGISTRY_URL",
+    "registry_token": "CWS_REGISTRY_TOKEN",
+    "registry_timeout": "CWS_REGISTRY_TIMEOUT",
+    "cache_url": "CWS_CACHE_URL",
+    "tier_order": "CWS_TIER_ORDER",
 }
 #: Settings read as they are from one environment variable each.
 PLAIN_ENV = (
@@ -48,6 +62,10 @@ PLAIN_ENV = (
     "aws_connect_timeout",
     "aws_read_timeout",
     "aws_max_attempts",
+    "registry_url",
+    "registry_token",
+    "registry_timeout",
+    "cache_url",
 )
 
 
@@ -109,6 +127,39 @@ class Settings(BaseModel):
     aws_max_attempts: int = Field(
         3, ge=1, le=10, description="Attempts per AWS request (retries included)"
     )
+    registry_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+(/\S*)?$",
+        description="Community AMI registry (CWS_REGISTRY_URL); the sandbox brings its own",
+    )
+    registry_token: str | None = Field(
+        None, repr=False, description="Bearer token for writes to the registry (CWS_REGISTRY_TOKEN)"
+    )
+    registry_timeout: float = Field(
+        2.0, gt=0, le=60, description="Seconds the resolver waits for the registry"
+    )
+    cache_url: str | None = Field(
+        None,
+        pattern=r"^rediss?://\S+$",
+        description="Shared lookup cache (CWS_CACHE_URL=redis://...); default: on disk",
+    )
+    tier_order: list[str] = Field(
+        default_factory=list,
+        description="In-region tiers in the order to try them (CWS_TIER_ORDER, comma-separated)",
+    )
+
+    @field_validator("tier_order")
+    @classmethod
+    def _known_tiers(cls, order: list[str]) -> list[str]:
+        unknown = [name for name in order if name not in IN_REGION_TIERS]
+        if unknown:
+            raise ValueError(
+                f"unknown tier {unknown[0]!r}; name some of {', '.join(IN_REGION_TIERS)}, "
+                "comma-separated, in the order to try them"
+            )
+        if len(set(order)) != len(order):
+            raise ValueError("a tier is named twice")
+        return order
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -133,6 +184,10 @@ class Settings(BaseModel):
         if env.get("CWS_TRUSTED_OWNERS"):
             values["extra_trusted_owners"] = [
                 o.strip() for o in env["CWS_TRUSTED_OWNERS"].split(",") if o.strip()
+            ]
+        if env.get("CWS_TIER_ORDER", "").strip():
+            values["tier_order"] = [
+                t.strip() for t in env["CWS_TIER_ORDER"].split(",") if t.strip()
             ]
         if env.get("CWS_REGION_FALLBACKS"):
             values["region_fallbacks_file"] = Path(env["CWS_REGION_FALLBACKS"])

@@ -20,6 +20,7 @@ from .templates.models import Template
 if TYPE_CHECKING:
     from .aws.images import ImageCatalog
     from .aws.session import AwsAccess
+    from .cache import LookupCache
     from .images.manager import ImageManager
     from .instances.manager import InstanceManager
     from .jobs import JobBook
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from .pricing import PriceBook, RefreshReport
     from .progress import Reporter
     from .regions import RegionFallback, RegionMap
+    from .registry.client import CommunityRegistryClient
+    from .registry.community import Community
+    from .registry.lookup import CommunityLookup
     from .resolver.availability import AvailabilityMatrix
     from .resolver.models import CostComparison, Resolution
     from .resolver.resolver import Resolver
@@ -38,7 +42,16 @@ SANDBOX_NAMESPACE = "sandbox@"
 #: The store counter every process bumps when it changes images (part of every lookup key).
 IMAGES_GENERATION = "images-generation"
 #: Parts that hold the AWS connection: rebuilt when the sandbox they talk to restarts.
-AWS_PARTS = ("access", "catalog", "resolver", "_images", "_instances")
+AWS_PARTS = (
+    "access",
+    "catalog",
+    "resolver",
+    "_images",
+    "_instances",
+    "registry_client",
+    "community_lookup",
+    "_community",
+)
 #: Store key prefix of the account learned once per credentials (see ``_remembering``).
 ACCOUNT_OF = "account-of:"
 #: What a front door is told when this process has to start the sandbox (seconds).
@@ -134,31 +147,84 @@ class CwsService:
     def catalog(self) -> ImageCatalog:
         """Cached image and SSM lookups."""
         from .aws.images import ImageCatalog
-        from .cache import LayeredCache, MemoryCache, NullCache
-        from .cache_sqlite import CACHE_FILE, SqliteCache
 
-        ttl = self.settings.cache_ttl
-        cache = (
-            LayeredCache(MemoryCache(), SqliteCache(self.settings.cache_dir / CACHE_FILE))
-            if ttl > 0
-            else NullCache()
-        )
         store = self.store
         return _remembering(ImageCatalog)(
             self.access,
-            cache,
-            ttl,
+            self.lookup_cache,
+            self.settings.cache_ttl,
             self._cache_namespace(),
             generation=lambda: int(store.get_meta(IMAGES_GENERATION, 0)),
             store=store,
         )
 
     @part
+    def lookup_cache(self) -> LookupCache:
+        """Where lookups are kept: memory in front of SQLite on disk (the default), or of a
+        shared Redis (``CWS_CACHE_URL``); nothing at all with ``AMI_CACHE_TTL=0``."""
+        from .cache import LayeredCache, MemoryCache, NullCache
+
+        if self.settings.cache_ttl <= 0:
+            return NullCache()
+        if self.settings.cache_url:
+            from .cache_redis import RedisCache
+
+            return LayeredCache(MemoryCache(), RedisCache.from_url(self.settings.cache_url))
+        from .cache_sqlite import CACHE_FILE, SqliteCache
+
+        return LayeredCache(MemoryCache(), SqliteCache(self.settings.cache_dir / CACHE_FILE))
+
+    @part
     def resolver(self) -> Resolver:
         """The Universal AMI resolver."""
         from .resolver.resolver import Resolver
 
-        return Resolver(self.settings, self.catalog, self.regions, self.prices)
+        return Resolver(
+            self.settings, self.catalog, self.regions, self.prices, self.community_lookup
+        )
+
+    @part
+    def registry_client(self) -> CommunityRegistryClient | None:
+        """The community registry named by the settings, or the sandbox's own (None: neither)."""
+        url, token = self.settings.registry_url, self.settings.registry_token
+        if url is None and self.settings.sandbox:
+            from .sandbox.runtime import read_runtime
+
+            self.access  # noqa: B018 - the sandbox (and its registry) runs once this is built
+            info = read_runtime(self.settings.state_dir / "sandbox.json")
+            if info is not None:
+                url, token = info.registry_url, token or info.registry_token
+        if url is None:
+            return None
+        from .registry.client import CommunityRegistryClient
+
+        return CommunityRegistryClient(url, token=token, timeout=self.settings.registry_timeout)
+
+    @part
+    def community_lookup(self) -> CommunityLookup | None:
+        """The resolver's cached view of the registry (None: no registry)."""
+        client = self.registry_client
+        if client is None:
+            return None
+        from .registry.lookup import CommunityLookup
+
+        return CommunityLookup(client, self.lookup_cache, self.settings.cache_ttl)
+
+    @property
+    def community(self) -> Community:
+        """The community registry: browse, details, rate, submit, count a launch."""
+        self._follow_sandbox()
+        return self._community  # type: ignore[no-any-return]
+
+    @part
+    def _community(self) -> Community:
+        from .registry.community import Community
+
+        return Community(
+            self.registry_client,
+            self.community_lookup,
+            lambda ami, region: self.images.info(ami, region),
+        )
 
     @part
     def store(self) -> StateStore:
@@ -233,6 +299,8 @@ class CwsService:
             resolve=lambda loaded, region, strategy, arch: self.resolve(
                 loaded, region, strategy, arch
             ),
+            community_launched=lambda ami, region: self._community.launched(ami, region),
+            community_image=lambda ami, region: self._community.image_in(ami, region),
         )
         return InstanceManager(context)
 

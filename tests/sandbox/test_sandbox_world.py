@@ -42,10 +42,10 @@ def test_shipped_world_loads_with_every_family() -> None:
     assert [f.family for f in world.families] == [
         "ubuntu-24.04", "ubuntu-22.04", "al2023", "dlami-pytorch", "ubuntu-24.04-previous",
         "cws-teaching-lab", "community-r-research", "community-bioinformatics",
-        "marketplace-rstudio", "squatter-ubuntu", "amzn2-2020",
+        "community-r-research-eu", "marketplace-rstudio", "squatter-ubuntu", "amzn2-2020",
     ]  # fmt: skip
     expected = sum(len(f.regions) * len(f.architectures) for f in world.families)
-    assert len(world.images()) == expected == 77
+    assert len(world.images()) == expected == 79
 
 
 def test_world_image_id_is_stable_and_well_formed() -> None:

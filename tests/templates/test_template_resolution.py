@@ -51,11 +51,12 @@ EXPECTED = {
     ("teaching-lab", "us-east-1"): ("direct_mapping", ("cws-teaching-lab", "us-east-1")),
     ("teaching-lab", "eu-central-1"): ("dynamic_search", ("cws-teaching-lab", "eu-central-1")),
     ("r-research", "us-west-2"): ("dynamic_search", ("community-r-research", "us-west-2")),
+    ("r-research", "eu-south-2"): ("community", ("community-r-research-eu", "eu-south-2")),
     ("rstudio", "us-east-1"): ("marketplace", ("marketplace-rstudio", "us-east-1")),
     ("teaching-lab", "us-west-2"): ("cross_region", ("cws-teaching-lab", "us-east-1")),
     ("r-research", "us-east-1"): ("cross_region", ("community-r-research", "us-west-2")),
     ("rstudio", "eu-central-1"): ("script_fallback", None),
-    ("r-research", "eu-west-1"): ("script_fallback", None),
+    ("r-research", "eu-west-1"): ("cross_region", ("community-r-research-eu", "eu-north-1")),
 }
 
 
@@ -77,6 +78,7 @@ def test_shipped_template_resolves_as_designed(service: CwsService, slug: str, r
 
 def test_every_tier_wins_somewhere() -> None:
     assert {method for method, _ in EXPECTED.values()} == {
+        "community",
         "direct_mapping",
         "ssm_parameter",
         "dynamic_search",

@@ -91,6 +91,19 @@ class ImageCopyRef(BaseModel):
     state: str
 
 
+class CommunityListing(BaseModel):
+    """The community registry's record of an image (shown by ``cws ami info``)."""
+
+    registry_id: str = Field(description="The registry's id of the record (cami-...)")
+    name: str
+    creator: str
+    rating: float | None = None
+    rating_count: int = 0
+    download_count: int = 0
+    verified: bool = False
+    registry_url: str
+
+
 class ImageDetails(BaseModel):
     """``cws ami info``: everything about one image."""
 
@@ -121,6 +134,9 @@ class ImageDetails(BaseModel):
     )
     monthly_storage_usd: float = Field(
         0.0, description="Snapshot storage of the image and its copies, USD per month"
+    )
+    community: CommunityListing | None = Field(
+        None, description="Its record in the community registry, when it is listed there"
     )
     notes: list[str] = Field(default_factory=list)
 

@@ -35,6 +35,11 @@ class InstanceContext:
     resolver: Callable[[], Resolver]
     #: ``resolve(loaded, region, strategy, architecture)``: the service's resolve.
     resolve: Callable[[LoadedTemplate, str, str | None, str | None], Resolution]
+    #: Told of a launch from a community image: ``(registry id, region) -> a note`` (None:
+    #: nothing to tell; a registry that does not answer is a note, never a failed launch).
+    community_launched: Callable[[str, str], str | None] | None = None
+    #: ``(registry id, region) -> EC2 image id``: what ``--ami cami-...`` launches.
+    community_image: Callable[[str, str], str] | None = None
 
     def region(self, region: str | None) -> str:
         """A checked region (default: the configured one)."""

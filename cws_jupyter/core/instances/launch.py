@@ -16,6 +16,7 @@ from ..errors import BadInput, Conflict, CwsError, OperationFailed
 from ..images import copy as copying
 from ..images.tags import JOB, NAME, TEMPLATE, as_aws
 from ..progress import Progress, Reporter, silent
+from ..registry.ids import PREFIX as REGISTRY_ID_PREFIX
 from ..resolver.costs import compare_costs
 from ..resolver.instances import architecture_of
 from ..resolver.models import Provisioning
@@ -61,7 +62,10 @@ def plan_launch(
     wanted_type = _instance_type(instance_type)
     arch = architecture_of(wanted_type) if wanted_type else None
     template = loaded.template
-    if ami:
+    if ami and ami.startswith(REGISTRY_ID_PREFIX) and ctx.community_image is not None:
+        res = ctx.resolver().resolve_pinned(loaded, region, ctx.community_image(ami, region))
+        res.community_id = ami
+    elif ami:
         res = ctx.resolver().resolve_pinned(loaded, region, ami)
     else:
         res = ctx.resolve(loaded, region, strategy, arch)
@@ -111,6 +115,7 @@ def plan_launch(
         user_data=res.user_data,
         key_name=key_name,
         warnings=list(res.warnings),
+        community_id=res.community_id,
     )
     if not ranges and template.ports():
         plan.warnings.append(
@@ -312,6 +317,10 @@ def run_launch(
         record = ctx.book.update(record.key, lambda r: _running(r, addresses, seconds))
     if plan.provisioning != "none":
         notes.append("first boot runs the template's provisioning script: ready in a few minutes")
+    if plan.community_id and ctx.community_launched is not None:
+        note = ctx.community_launched(plan.community_id, plan.source_region or region)
+        if note:
+            notes.append(note)
     return LaunchResult(instance=record, plan=plan, copied_ami=copied, notes=notes)
 
 

@@ -73,6 +73,9 @@ class LaunchPlan(BaseModel):
     user_data: str | None = None
     key_name: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    community_id: str | None = Field(
+        None, description="The community registry's record of the image (a launch counts a use)"
+    )
     dry_run: bool = False
     checks: list[str] = Field(
         default_factory=list, description="AWS's DryRun verdict on each call (dry runs only)"

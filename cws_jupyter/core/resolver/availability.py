@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from ..templates.models import AMIConfig
 from .instances import candidate_architectures
 from .models import TierOutcome
 from .resolver import Resolver
-from .tiers import IN_REGION_TIERS, Tier, TierContext, own_build, prefetch, run_tiers
+from .tiers import Tier, TierContext, own_build, prefetch, run_tiers
 
 #: The most regions checked at once: every region of a partition (about 34) in one wave, each
 #: region's calls in its own thread (they wait on the network, not the CPU), with the lookups
@@ -63,11 +62,11 @@ def availability(
     archs = candidate_architectures(template, architecture)
     # Without an ami_config, only the template's own builds count (as when resolving).
     config, tiers = (
-        (template.ami_config, IN_REGION_TIERS)
+        (template.ami_config, resolver.tiers)
         if template.ami_config is not None
         else (AMIConfig(), (own_build,))
     )
-    ctx = TierContext(template, config, archs, resolver.catalog, dt.datetime.now(dt.timezone.utc))
+    ctx = resolver.context(template, config, archs)
     done = [0]
     lock = threading.Lock()
     # The lookups started ahead of their tier, beside the region's own thread (leaves: they

@@ -17,6 +17,7 @@ class ResolutionMethod(str, Enum):
     OWN_BUILD = "own_build"
     SSM_PARAMETER = "ssm_parameter"
     DYNAMIC_SEARCH = "dynamic_search"
+    COMMUNITY = "community"
     MARKETPLACE = "marketplace"
     CROSS_REGION = "cross_region"
     SCRIPT_FALLBACK = "script_fallback"
@@ -111,6 +112,9 @@ class Resolution(BaseModel):
     provisioning: Provisioning = Field(description="What runs at first boot")
     user_data: str | None = Field(None, description="First-boot script (cloud-init user data)")
     fallback_ami: AMIInfo | None = Field(None, description="The AMI to fall back on (ami_fallback)")
+    community_id: str | None = Field(
+        None, description="The community registry's record of the image (method community)"
+    )
     aws_calls: int = Field(0, description="AWS API calls this resolution made (0 when cached)")
     duration_ms: float = 0.0
 

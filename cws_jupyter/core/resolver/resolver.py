@@ -18,25 +18,35 @@ from .costs import compare_costs
 from .instances import architecture_of, candidate_architectures, instance_type_for
 from .models import Provisioning, Resolution, ResolutionMethod, TierAttempt, TierOutcome
 from .selection import safety_warnings
-from .tiers import TierContext, TierResult, own_build, run_tiers
+from .tiers import TierContext, TierResult, own_build, run_tiers, tiers_in_order
 
 if TYPE_CHECKING:
     from ..aws.images import ImageCatalog
     from ..config import Settings
     from ..pricing import PriceBook
     from ..regions import RegionMap
+    from ..registry.lookup import CommunityLookup
 
 
 class Resolver:
     """Finds the best AMI for a template in a region, and says how, what it tried and what it costs."""
 
     def __init__(
-        self, settings: Settings, catalog: ImageCatalog, regions: RegionMap, prices: PriceBook
+        self,
+        settings: Settings,
+        catalog: ImageCatalog,
+        regions: RegionMap,
+        prices: PriceBook,
+        community: CommunityLookup | None = None,
     ):
         self.settings = settings
         self.catalog = catalog
         self.regions = regions
         self.prices = prices
+        #: The community registry's lookups (None: no registry configured).
+        self.community = community
+        #: The in-region tiers, in the order the settings give.
+        self.tiers = tiers_in_order(settings.tier_order)
         self.trusted = set(TRUSTED_OWNERS) | set(settings.extra_trusted_owners)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
@@ -74,19 +84,15 @@ class Resolver:
         config = template.ami_config
         if config is None:
             # No AMI sources configured: only the template's own builds (in this region) count.
-            ctx = TierContext(
-                template, AMIConfig(), archs, self.catalog, dt.datetime.now(dt.timezone.utc)
-            )
+            ctx = self.context(template, AMIConfig(), archs)
             for result in run_tiers(ctx, region, strict_errors=False, tiers=(own_build,)):
                 chain.append(result.attempt)
                 warnings += result.warnings
                 hit = hit or (result if result.image else None)
         else:
-            ctx = TierContext(
-                template, config, archs, self.catalog, dt.datetime.now(dt.timezone.utc)
-            )
+            ctx = self.context(template, config, archs)
             deadline = started + config.fallback_timeout_seconds
-            for result in run_tiers(ctx, region, strict_errors=True):
+            for result in run_tiers(ctx, region, strict_errors=True, tiers=self.tiers):
                 chain.append(result.attempt)
                 warnings += result.warnings
                 hit = hit or (result if result.image else None)
@@ -139,6 +145,17 @@ class Resolver:
         resolution.duration_ms = round((time.perf_counter() - started) * 1000, 3)
         return resolution
 
+    def context(self, template: Template, config: AMIConfig, archs: list[str]) -> TierContext:
+        """What the tiers need for one template, as of now."""
+        return TierContext(
+            template,
+            config,
+            archs,
+            self.catalog,
+            dt.datetime.now(dt.timezone.utc),
+            community=self.community,
+        )
+
     # -- inputs ---------------------------------------------------------------------
     def _region(self, region: str | None) -> str:
         from ..regions import validate_region
@@ -166,7 +183,10 @@ class Resolver:
         if not neighbours:
             return None, [self._cross(region, TierOutcome.SKIPPED, "no fallback regions")], []
         started = time.perf_counter()
-        futures = {n: self.pool.submit(run_tiers, ctx, n, strict_errors=False) for n in neighbours}
+        futures = {
+            n: self.pool.submit(run_tiers, ctx, n, strict_errors=False, tiers=self.tiers)
+            for n in neighbours
+        }
         done, _ = wait(futures.values(), timeout=max(0.0, deadline - time.perf_counter()))
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         attempts: list[TierAttempt] = []
@@ -293,6 +313,7 @@ class Resolver:
                 ami_id=image.ami_id,
                 ami=image,
                 resolution_method=method,
+                community_id=hit.community_id,  # type: ignore[union-attr]
                 source_region=source_region,
                 copy_required=bool(source_region),
                 fallback_chain=chain,

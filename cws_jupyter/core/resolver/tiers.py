@@ -1,4 +1,5 @@
-"""The resolver's in-region tiers: direct mapping, SSM parameter, dynamic search, marketplace."""
+"""The resolver's in-region tiers: direct mapping, own builds, SSM parameter, dynamic search,
+the community registry, marketplace."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..aws.images import AMIInfo, ImageCatalog
 from ..errors import AwsUnavailable
 from ..templates.models import AMIConfig, Template
 from .models import ResolutionMethod, TierAttempt, TierOutcome
-from .selection import SQUATTING, pick_newest
+from .selection import SQUATTING, pick_newest, usable
+
+if TYPE_CHECKING:
+    from ..registry.lookup import CommunityLookup
 
 T = TypeVar("T")
 
@@ -30,6 +34,8 @@ class TierContext:
     build_hash: str = ""
     #: Lookups started ahead of the tier that reads them (see ``prefetch``), by (region, lookup).
     prefetched: dict[tuple[str, str], Future[Any]] = field(default_factory=dict)
+    #: The community registry (None: none configured).
+    community: CommunityLookup | None = None
 
     def __post_init__(self) -> None:
         from ..images.tags import template_hash
@@ -51,6 +57,8 @@ class TierResult:
     image: AMIInfo | None = None
     warnings: list[str] = field(default_factory=list)
     owned_by_caller: bool = False
+    #: The registry's record of a community image.
+    community_id: str | None = None
 
 
 Tier = Callable[[TierContext, str], TierResult]
@@ -254,13 +262,76 @@ def marketplace(ctx: TierContext, region: str) -> TierResult:
     )
 
 
+def community(ctx: TierContext, region: str) -> TierResult:
+    """The community registry's best image of the template held in ``region``, checked in EC2.
+
+    A registry that does not answer is passed over with a warning naming it: resolution goes on
+    with the next tier and never fails because of the registry.
+    """
+    from ..registry.client import RegistryUnavailable
+
+    method = ResolutionMethod.COMMUNITY
+    lookup = ctx.community
+    if lookup is None:
+        return _result(
+            method, region, TierOutcome.SKIPPED, "no community registry (set CWS_REGISTRY_URL)"
+        )
+    slug = ctx.template.slug
+    try:
+        best = lookup.best(slug, region)
+    except RegistryUnavailable as exc:
+        skipped = _result(method, region, TierOutcome.SKIPPED, f"{lookup.url} did not answer")
+        skipped.warnings.append(f"{exc.message}; resolution went on without it")
+        return skipped
+    if best is None:
+        return _result(
+            method, region, TierOutcome.MISS, f"no community image of '{slug}' in this region"
+        )
+    found = ctx.catalog.by_ids(region, [best.image_id])
+    if not found:
+        why = f"{best.ami_id} lists {best.image_id}, which does not exist in {region}"
+        return _result(method, region, TierOutcome.MISS, why)
+    image = found[0]
+    problem = usable(image, ctx.now)
+    if problem:
+        return _result(method, region, TierOutcome.REFUSED, f"{best.ami_id}: {problem}")
+    if image.architecture not in ctx.archs:
+        why = f"{best.ami_id} is {image.architecture}; the template needs {'/'.join(ctx.archs)}"
+        return _result(method, region, TierOutcome.MISS, why)
+    stars = (
+        f"{best.rating:.1f}/5 from {best.rating_count} rating{'s' if best.rating_count != 1 else ''}"
+        if best.rating is not None
+        else "not rated yet"
+    )
+    checked = "verified" if best.verified else "not verified"
+    reason = f"{best.ami_id} '{best.name}' by {best.creator} ({stars}, {checked})"
+    hit = _result(method, region, TierOutcome.HIT, reason, image, community_id=best.ami_id)
+    if not best.verified:
+        hit.warnings.append(
+            f"community image {image.ami_id} is not verified by the registry"
+            + (f" ({best.verification})" if best.verification else "")
+            + "; check who built it before relying on it"
+        )
+    return hit
+
+
 IN_REGION_TIERS: tuple[Tier, ...] = (
     direct_mapping,
     own_build,
     ssm_parameter,
     dynamic_search,
+    community,
     marketplace,
 )
+
+
+def tiers_in_order(names: list[str]) -> tuple[Tier, ...]:
+    """The in-region tiers named by the ``tier_order`` setting (all, in the default order, when
+    it names none); the names were checked by the settings."""
+    if not names:
+        return IN_REGION_TIERS
+    by_name = {tier.__name__: tier for tier in IN_REGION_TIERS}
+    return tuple(by_name[name] for name in names)
 
 
 def run_tiers(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 #: Credentials every client of the sandbox uses (moto accepts any; these make it explicit).
 SANDBOX_CREDENTIALS: dict[str, str] = {
@@ -47,6 +47,10 @@ class SandboxInfo(BaseModel):
     started_at: str
     account_id: str
     world: str
+    #: The sandbox's own community registry (an embedded ``cws-registry`` on DuckDB).
+    registry_url: str | None = None
+    #: The sandbox user's token for writes to that registry (never served by the info route).
+    registry_token: str | None = Field(None, repr=False)
 
 
 def write_runtime(path: Path, info: SandboxInfo) -> None:

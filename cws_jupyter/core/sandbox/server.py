@@ -47,6 +47,7 @@ def serve(args: argparse.Namespace, world: World) -> int:
         from werkzeug.serving import make_server
 
         from . import seed
+        from .registry import start_registry
     except ImportError as exc:
         print(
             f"cws sandbox: moto's server is not installed ({exc}). {INSTALL_HINT}", file=sys.stderr
@@ -65,15 +66,23 @@ def serve(args: argparse.Namespace, world: World) -> int:
     server = make_server(args.host, args.port, app, threaded=True)
     port = int(server.server_port)
     os.environ["MOTO_PORT"] = str(port)
+    endpoint_url = f"http://{args.host}:{port}"
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-http", daemon=True
+    )
+    thread.start()  # the registry checks its seeded images against this server
+    registry = start_registry(args.host, args.runtime_file.parent, endpoint_url, world)
     info = SandboxInfo(
-        endpoint_url=f"http://{args.host}:{port}",
+        endpoint_url=endpoint_url,
         port=port,
         pid=os.getpid(),
         started_at=started_at,
         account_id=world.account_id,
         world=world.source,
+        registry_url=registry.url,
+        registry_token=registry.token,
     )
-    info_body.update(info.model_dump())
+    info_body.update(info.model_dump(exclude={"registry_token"}))
 
     stop = threading.Event()
 
@@ -83,10 +92,6 @@ def serve(args: argparse.Namespace, world: World) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-http", daemon=True
-    )
-    thread.start()
     try:
         write_runtime(args.runtime_file, info)
         print(
@@ -99,6 +104,7 @@ def serve(args: argparse.Namespace, world: World) -> int:
                 return 1
     finally:
         remove_runtime(args.runtime_file, pid=info.pid)
+        registry.stop()
         server.shutdown()
         server.server_close()
     print("cws sandbox: stopped", flush=True)
