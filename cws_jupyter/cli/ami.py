@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import render
+from .ami_community import COMMUNITY_COMMANDS
 from .ami_lifecycle import LIFECYCLE_COMMANDS
 from .common import CliState, core_errors, emit, json_option, progress
 
@@ -127,5 +128,5 @@ def regions_checked(report: Reporter) -> Callable[[int, int], None]:
     return tell
 
 
-for _command in LIFECYCLE_COMMANDS:
+for _command in (*LIFECYCLE_COMMANDS, *COMMUNITY_COMMANDS):
     ami.add_command(_command)

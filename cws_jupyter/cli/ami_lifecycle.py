@@ -94,8 +94,20 @@ def ami_list(
 @click.pass_obj
 @core_errors
 def ami_info(state: CliState, ami_id: str, region: str | None, as_json: bool) -> Any:
-    """Owner, age, tags, shares, snapshots, copies in other regions, monthly storage cost."""
-    return emit(state.svc().images.info(ami_id, region), show.render_image_info, as_json)
+    """Owner, age, tags, shares, snapshots, copies in other regions, monthly storage cost, and
+    its community record (ratings, launches) when the registry lists it.
+
+    AMI_ID may also be a community registry id (cami-...): its record and reviews.
+    """
+    svc = state.svc()
+    from ..core.registry.ids import PREFIX as REGISTRY_ID_PREFIX
+
+    if ami_id.startswith(REGISTRY_ID_PREFIX):
+        from . import render_community
+
+        return emit(svc.community.info(ami_id), render_community.render_details, as_json)
+    details = svc.community.annotate(svc.images.info(ami_id, region))
+    return emit(details, show.render_image_info, as_json)
 
 
 @click.command("delete")

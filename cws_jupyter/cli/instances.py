@@ -18,7 +18,12 @@ STRATEGIES = ["ami_preferred", "ami_required", "ami_fallback"]
 @click.option("--region", default=None, help="AWS region (default: the configured region).")
 @click.option("--instance-type", default=None, help="Instead of the template's choice.")
 @click.option("--strategy", type=click.Choice(STRATEGIES), default=None)
-@click.option("--ami", default=None, help="Launch this image (in the region) instead of resolving.")
+@click.option(
+    "--ami",
+    default=None,
+    help="Launch this image (in the region) instead of resolving; a community registry id "
+    "(cami-...) launches its copy in the region and counts the launch.",
+)
 @click.option(
     "--cidr",
     "cidrs",

@@ -24,6 +24,9 @@ SHORTHANDS = {
     "test": ("ami", "test"),
     "costs": ("ami", "costs"),
     "validate": ("templates", "validate"),
+    "browse": ("ami", "browse"),
+    "rate": ("ami", "rate"),
+    "submit": ("ami", "submit"),
 }
 
 

@@ -139,6 +139,16 @@ def render_image_info(console: Console, info: Any) -> None:
         console.print(
             f"  [dim]              copy[/dim]  {_e(copy.ami_id)} in {_e(copy.region)} ({_e(copy.state)})"
         )
+    if info.community is not None:
+        c = info.community
+        stars = (
+            f"{c.rating:.1f}/5 ({c.rating_count} ratings)" if c.rating is not None else "not rated"
+        )
+        console.print(
+            f"  [dim]         community[/dim]  {_e(c.registry_id)} '{_e(c.name)}' by {_e(c.creator)}: "
+            f"{_e(stars)}, {c.download_count} launches, "
+            f"{'verified' if c.verified else 'not verified'}"
+        )
     for note in info.notes:
         console.print(f"[yellow]note:[/yellow] {_e(note)}")
 

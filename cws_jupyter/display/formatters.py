@@ -67,6 +67,27 @@ RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
         "lifecycle:stored_costs_html",
         "render_images:render_stored",
     ),
+    # The community registry.
+    ("cws_jupyter.core.registry.models", "BrowsePage"): (
+        "community:browse_html",
+        "render_community:render_browse",
+    ),
+    ("cws_jupyter.core.registry.models", "AmiDetails"): (
+        "community:details_html",
+        "render_community:render_details",
+    ),
+    ("cws_jupyter.core.registry.models", "RateResult"): (
+        "community:rated_html",
+        "render_community:render_rated",
+    ),
+    ("cws_jupyter.core.registry.models", "SubmitResult"): (
+        "community:submitted_html",
+        "render_community:render_submitted",
+    ),
+    ("cws_jupyter.core.registry.models", "UseResult"): (
+        "community:used_html",
+        "render_community:render_used",
+    ),
     ("cws_jupyter.core.jobs", "JobRecord"): ("lifecycle:job_html", "render_images:render_job"),
     ("cws_jupyter.core.jobs", "JobList"): ("lifecycle:jobs_html", "render_images:render_jobs"),
     # Workstations.

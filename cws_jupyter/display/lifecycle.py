@@ -247,6 +247,10 @@ def image_details_html(info: Any) -> str:
             heading("Copies in other regions"),
             table(["region", "AMI", "state"], rows, cls="cws-copies"),
         ]
+    if info.community is not None:
+        from .community import listing_pairs
+
+        parts += [heading("In the community registry"), listing_pairs(info.community)]
     if info.tags:
         parts += [heading("Tags"), _tags_table(info.tags)]
     parts.append(notes_block(info.notes))

@@ -272,7 +272,7 @@ class CwsHandler(APIHandler):
             }
         self.set_status(status_code)
         if status_code == 429:  # tornado clears headers before write_error: say when to retry here
-            self.set_header("Retry-After", "5")
+            self.set_header("Retry-After", str(getattr(exc, "retry_after", None) or 5))
         self.finish(json.dumps(body))
 
     def _message(self, status: int, exc: BaseException | None) -> str:

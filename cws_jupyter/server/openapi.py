@@ -26,16 +26,20 @@ REF = "#/components/schemas/{model}"
 COMMON_ERRORS = (403, 500)
 ERROR_TEXT = {
     400: "Bad input: the `field` names the parameter or body field at fault",
+    401: "The community registry refused the write: no registry token (CWS_REGISTRY_TOKEN), or "
+    "a wrong or revoked one",
     403: "Not authenticated (or, for browser requests, a missing XSRF token), or a cross-origin "
-    "request refused (`error` is then `cross_origin`)",
+    "request refused (`error` is then `cross_origin`); for a rating, your own image",
     404: "Not found (unknown template, job or route)",
     409: "Cannot be done as asked: no AMI found and the strategy forbids script provisioning "
     "(`details` holds the fallback chain); a conflict with the current state (a name in use, "
     "an image another account owns, an instance in the wrong state); or not possible in this "
     "configuration (e.g. the sandbox has no Pricing API or image deprecation)",
-    429: "Too many jobs running; retry later",
+    429: "Too many jobs running, or too many writes to the community registry; retry after "
+    "`Retry-After` seconds",
     500: "Unexpected server error (details only in the server log)",
-    503: "AWS (or the sandbox) cannot be reached, or no credentials are configured",
+    503: "AWS (or the sandbox), or the community registry, cannot be reached, or no credentials "
+    "are configured",
 }
 RAW_SCHEMAS = {"OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document"}}
 TOKEN_HELP = (

@@ -30,6 +30,12 @@ from .handlers import (
     TemplateValidateHandler,
     VersionHandler,
 )
+from .handlers_community import (
+    CommunityAmiHandler,
+    CommunityAmisHandler,
+    CommunityRateHandler,
+    CommunityUseHandler,
+)
 from .handlers_images import (
     AmiCopyHandler,
     AmiCreateHandler,
@@ -64,6 +70,16 @@ AMI_ID = Param(
 )
 IMAGE_REGION = Param(
     "region", "Region of the image; default: the server's configured region", example="eu-west-1"
+)
+COMMUNITY_ID = Param(
+    "community_id",
+    "A community registry id (cami-...) or an EC2 image id the record holds",
+    location="path",
+    example="cami-0123456789abcdef",
+)
+COMMUNITY = (
+    " Served from the community registry this server is configured with (CWS_REGISTRY_URL, or "
+    "the sandbox's own); 503 when it does not answer, 400 when none is configured."
 )
 JOB_202 = (
     "Input is checked at once (400/404/409); the work then runs as a job: poll the `Location` "
@@ -319,6 +335,90 @@ ROUTES: tuple[Route, ...] = (
                 ),
                 errors=(404, 409, 429),
                 description=JOB_202,
+            )
+        },
+    ),
+    Route(
+        "community/amis",
+        CommunityAmisHandler,
+        {
+            "get": Operation(
+                "browseCommunityAmis",
+                "Browse community images: ratings, launches, regions, verified or not",
+                "BrowsePage",
+                params=(
+                    Param("template", "Only images built for this template"),
+                    Param("category", "Only this category", example="data-science"),
+                    Param("region", "Only images held in this region", example="eu-west-1"),
+                    Param("q", "Words to find in names and descriptions"),
+                    Param(
+                        "sort",
+                        "Order (default: best, a Bayesian average of ratings with verification, "
+                        "recency and launches)",
+                        enum=("best", "rating", "downloads", "recent", "name"),
+                    ),
+                    Param("page", "Page number, from 1"),
+                    Param("per_page", "Images per page, 1 to 100"),
+                ),
+                errors=(400, 503),
+                description="One page of the registry's records." + COMMUNITY,
+            ),
+            "post": Operation(
+                "submitCommunityAmi",
+                "Publish one of your images, with every region holding a copy",
+                "SubmitResult",
+                status=201,
+                body="CommunitySubmitRequest",
+                errors=(400, 401, 404, 409, 429, 503),
+                description="The registry verifies that each image exists and belongs to the "
+                "account bound to the server's registry token (CWS_REGISTRY_TOKEN); an image it "
+                "cannot verify is stored unverified, with the reason." + COMMUNITY,
+            ),
+        },
+    ),
+    Route(
+        "community/amis/{community_id}",
+        CommunityAmiHandler,
+        {
+            "get": Operation(
+                "getCommunityAmi",
+                "One community image with its reviews",
+                "AmiDetails",
+                params=(COMMUNITY_ID,),
+                errors=(400, 404, 503),
+                description="Details, reviews (newest first) and how its ratings spread."
+                + COMMUNITY,
+            )
+        },
+    ),
+    Route(
+        "community/amis/{community_id}/rate",
+        CommunityRateHandler,
+        {
+            "post": Operation(
+                "rateCommunityAmi",
+                "Rate a community image 1-5 (rating again replaces your rating)",
+                "RateResult",
+                params=(COMMUNITY_ID,),
+                body="CommunityRateRequest",
+                errors=(400, 401, 403, 404, 429, 503),
+                description="Nobody rates their own image (403)." + COMMUNITY,
+            )
+        },
+    ),
+    Route(
+        "community/amis/{community_id}/use",
+        CommunityUseHandler,
+        {
+            "post": Operation(
+                "useCommunityAmi",
+                "Count a launch of a community image",
+                "UseResult",
+                params=(COMMUNITY_ID,),
+                body="CommunityUseRequest",
+                errors=(400, 401, 404, 429, 503),
+                description="A launch from a community image through this server counts itself;"
+                " this is for launches made elsewhere." + COMMUNITY,
             )
         },
     ),

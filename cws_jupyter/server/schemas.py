@@ -29,6 +29,8 @@ from ..core.migration.models import (
 )
 from ..core.pricing import RefreshReport
 from ..core.regions.models import RegionFallback
+from ..core.registry import limits as community_limits
+from ..core.registry.models import AmiDetails, BrowsePage, RateResult, SubmitResult, UseResult
 from ..core.resolver.availability import AvailabilityMatrix
 from ..core.resolver.models import CostComparison, Resolution
 from ..core.sandbox import SandboxInfo
@@ -265,7 +267,12 @@ class LaunchRequest(BaseModel):
     region: str | None = Field(None, max_length=40)
     instance_type: str | None = Field(None, max_length=40)
     strategy: Literal["ami_preferred", "ami_required", "ami_fallback"] | None = None
-    ami: str | None = Field(None, max_length=21, description="Launch this image instead")
+    ami: str | None = Field(
+        None,
+        max_length=21,
+        description="Launch this image instead (an EC2 image id, or a community registry id "
+        "cami-... whose copy in the region is launched, counting the launch)",
+    )
     cidrs: list[Cidr] = Field(
         default_factory=list, max_length=20, description="Open the template's ports to these"
     )
@@ -352,6 +359,51 @@ class PricesRefreshRequest(BaseModel):
     )
 
 
+class CommunitySubmitRequest(BaseModel):
+    """Body of ``POST community/amis``: one of your images and the template it was built for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ami_id: str = Field(
+        min_length=12, max_length=21, pattern=r"^ami-[0-9a-f]{8,17}$", description="Your image"
+    )
+    template: str = Field(
+        min_length=1,
+        max_length=community_limits.MAX_TEMPLATE_CHARS,
+        pattern=community_limits.SLUG_PATTERN,
+        description="The template it was built for",
+    )
+    region: RegionName | None = Field(None, description="Region of ami_id (default: the server's)")
+    name: str | None = Field(
+        None, min_length=1, max_length=community_limits.MAX_NAME_CHARS, description="Display name"
+    )
+    description: str = Field("", max_length=community_limits.MAX_DESCRIPTION_CHARS)
+    version: str = Field("", max_length=community_limits.MAX_VERSION_CHARS)
+    category: str | None = Field(
+        None,
+        min_length=1,
+        max_length=community_limits.MAX_CATEGORY_CHARS,
+        pattern=community_limits.SLUG_PATTERN,
+    )
+
+
+class CommunityRateRequest(BaseModel):
+    """Body of ``POST community/amis/{ami_id}/rate``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rating: int = Field(ge=1, le=5, strict=True, description="Stars, 1 to 5")
+    review: str | None = Field(None, max_length=community_limits.MAX_REVIEW_CHARS)
+
+
+class CommunityUseRequest(BaseModel):
+    """Body of ``POST community/amis/{ami_id}/use`` (optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: RegionName | None = Field(None, description="The region launched in")
+
+
 class SandboxStatus(BaseModel):
     """Is the user's sandbox running, and where."""
 
@@ -408,6 +460,14 @@ MODELS: dict[str, type[BaseModel]] = {
         MigrateTestAllRequest,
         MigrationReport,
         TemplateMigration,
+        CommunitySubmitRequest,
+        CommunityRateRequest,
+        CommunityUseRequest,
+        BrowsePage,
+        AmiDetails,
+        SubmitResult,
+        RateResult,
+        UseResult,
     )
 }
 

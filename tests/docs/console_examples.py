@@ -24,7 +24,8 @@ In an example's output, a line ``...`` stands for any number of lines, and a lin
 these normalisations, and only these (what legitimately differs from run to run):
 
 - trailing spaces, and the width of table columns and rules (runs of spaces, runs of ``━``/``─``);
-- AWS ids (``ami-``, ``i-``, ``snap-``, ``sg-``, ``vol-``) and 32-digit job ids, which must
+- AWS ids (``ami-``, ``i-``, ``snap-``, ``sg-``, ``vol-``), community registry ids (``cami-``,
+  new with every sandbox) and 32-digit job ids, which must
   correspond one to one across the page (a later command may use an id an earlier one printed);
 - dates and times of day, measured durations (``612 ms``, ``0.7 s``; not estimates such as
   ``~405 s``), AWS call counts, IPv4 addresses, the sandbox's port;
@@ -57,7 +58,7 @@ DOC_HOME = re.compile(r"/tmp/tmp\.[A-Za-z0-9]{10}")
 MARKER = re.compile(r"<!--\s*docs-test:\s*(?P<kind>skip|setup|file|fresh)\b(?P<body>.*?)-->", re.S)
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[ \t]*$")
 
-ID = re.compile(r"\b(?:(?:ami|i|snap|sg|vol)-[0-9a-f]{8,17}|[0-9a-f]{32})\b")
+ID = re.compile(r"\b(?:(?:cami|ami|i|snap|sg|vol)-[0-9a-f]{8,17}|[0-9a-f]{32})\b")
 #: (pattern, replacement), applied in order to both sides after the ids are taken out.
 NORMALISE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)?"), "<date>"),

@@ -173,11 +173,17 @@ GET_PATHS: dict[str, tuple[str, bool]] = {
     "jobs": ("jobs", True),
     "jobs/{job_id}": ("jobs/no-such-job", True),
 }
+#: GET routes of the community registry: they need a registry, not AWS (none is configured here).
+REGISTRY_PATHS: dict[str, str] = {
+    "community/amis": "community/amis",
+    "community/amis/{community_id}": "community/amis/cami-0123456789abcdef",
+}
 
 
 def test_rest_paths_cover_every_get_route() -> None:
     """The REST test below GETs every GET route of the route table."""
-    assert set(GET_PATHS) == {r.path for r in ROUTES if "get" in r.operations}
+    covered = set(GET_PATHS) | set(REGISTRY_PATHS)
+    assert covered == {r.path for r in ROUTES if "get" in r.operations}
 
 
 @pytest.fixture(params=CASES)
@@ -208,3 +214,6 @@ async def test_rest_never_500_and_health_tells_the_truth(api: Any, broken: str) 
             continue
         assert status == 503, (path, body)
         assert body["error"] == "aws_unavailable" and broken in body["message"], body
+    for path in REGISTRY_PATHS.values():  # no registry configured: said so, AWS never touched
+        status, body, _ = await api(path)
+        assert status == 400 and body["field"] == "registry_url", (path, body)
