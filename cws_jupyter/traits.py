@@ -84,9 +84,7 @@ class CwsTraits(Configurable):
 
     @default("registry_url")
     def _default_registry(self) -> str:
-        import os
-
-        return os.environ.get("CWS_REGISTRY_URL", "")
+        return self._env_settings().registry_url or ""
 
     def _env_settings(self) -> Settings:
         """What the environment says, read once per object (every default comes from it)."""
@@ -106,5 +104,6 @@ class CwsTraits(Configurable):
             "cache_ttl": self.cache_ttl,
             "max_image_age_days": self.max_image_age_days,
             "extra_trusted_owners": self.trusted_owners,
+            "registry_url": self.registry_url or None,
         }
         return Settings.from_env(**overrides)

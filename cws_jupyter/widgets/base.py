@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -157,17 +158,21 @@ class Panel(widgets.VBox):
                 finish()
 
         self.error = None
-        self.worker = threading.Thread(
-            target=target, name=f"cws-{type(self).__name__}", daemon=True
-        )
-        self.worker.start()
-        return self.worker
+        worker = threading.Thread(target=target, name=f"cws-{type(self).__name__}", daemon=True)
+        worker.start()  # started before it is published: ``wait`` never joins an unstarted one
+        self.worker = worker
+        return worker
 
     def wait(self, timeout: float = 120.0) -> None:
-        """Block until the background work is done (``TimeoutError`` if not done in time)."""
-        if self.worker is not None:
-            self.worker.join(timeout)
-            if self.worker.is_alive():
+        """Block until the background work is done, including work it started in turn
+        (``TimeoutError`` if not done in time)."""
+        deadline = time.monotonic() + timeout
+        while self.worker is not None:
+            worker = self.worker
+            worker.join(max(0.0, deadline - time.monotonic()))
+            if worker.is_alive():
                 raise TimeoutError(
                     f"{type(self).__name__}: background work still running after {timeout:g} s"
                 )
+            if self.worker is worker:
+                return

@@ -1,4 +1,5 @@
-"""``BrowsePanel``: the template catalogue, filtered by category and a search box, with details."""
+"""``BrowsePanel``: the template catalogue, filtered by category and a search box, with details;
+and, in a second tab, the community registry's images (``CommunityPanel``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .base import (
     panel_title,
     short_error_html,
 )
+from .community import CommunityPanel
 
 ALL = ""
 
@@ -63,16 +65,42 @@ class BrowsePanel(Panel):
         self.category_picker.observe(self._refilter, names="value")
         self.search.observe(self._refilter, names="value")
         self.matches.observe(self._show_selected, names="value")
-        self.children = [
-            panel_title("Workstation templates"),
-            self.category_picker,
-            self.search,
-            self.matches,
-            self.count,
-            self.load_errors,
-            self.details,
-        ]
+        self.templates_tab = widgets.VBox(
+            [
+                self.category_picker,
+                self.search,
+                self.matches,
+                self.count,
+                self.load_errors,
+                self.details,
+            ]
+        )
+        #: The community tab, built when first opened (it asks the registry).
+        self.community: CommunityPanel | None = None
+        self.tabs = widgets.Tab(children=[self.templates_tab, widgets.VBox()])
+        self.tabs.set_title(0, "Templates")
+        self.tabs.set_title(1, "Community")
+        self.tabs.observe(self._tab_opened, names="selected_index")
+        self.children = [panel_title("Workstation templates"), self.tabs]
         self._refilter()
+
+    def open_community(self) -> CommunityPanel:
+        """Show the community tab (building it on first use) for the selected template."""
+        self.tabs.selected_index = 1
+        assert self.community is not None
+        return self.community
+
+    def _tab_opened(self, change: Any) -> None:
+        if change["new"] == 1 and self.community is None:
+            self.community = CommunityPanel(self.service, template=self.matches.value)
+            self.tabs.children = [self.templates_tab, self.community]
+            self.tabs.set_title(1, "Community")
+
+    def wait(self, timeout: float = 120.0) -> None:
+        """Wait for this panel's and the community tab's background work."""
+        super().wait(timeout)
+        if self.community is not None:
+            self.community.wait(timeout)
 
     def filtered(self) -> list[Any]:
         """The templates matching the category and the search words (all words, any field)."""

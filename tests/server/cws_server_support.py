@@ -30,7 +30,9 @@ _DROP = (
 )
 #: jupyter_server_terminals 0.5.4 registers a websocket handler without an auth decorator: it is
 #: switched off so that any unauthenticated-access warning in these tests is ours.
-EXTENSIONS = {"cws_jupyter": True, "jupyter_server_terminals": False}
+#: cws_jupyter on; other server extensions of the environment off (jupyter_lsp, which comes with
+#: JupyterLab, registers a handler without an auth decorator: not ours to test).
+EXTENSIONS = {"cws_jupyter": True, "jupyter_server_terminals": False, "jupyter_lsp": False}
 
 
 def server_config(**cws: Any) -> Config:
