@@ -4,6 +4,7 @@ share, copy, delete, deprecate, publish, follow jobs)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -41,6 +42,17 @@ def ami() -> None:
 @click.option(
     "--arch", type=click.Choice(ARCHITECTURES), default=None, help="Architecture to resolve for."
 )
+@click.option("--pin", is_flag=True, help="Record the answer in the lock file (cws.lock).")
+@click.option(
+    "--refresh", is_flag=True, help="Resolve again, ignoring the pin, and update the lock file."
+)
+@click.option(
+    "--lock",
+    "lock_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The lock file (default: CWS_LOCK_FILE, else cws.lock in the current folder).",
+)
 @json_option
 @click.pass_obj
 @core_errors
@@ -50,11 +62,74 @@ def ami_resolve(
     region: str | None,
     strategy: str | None,
     arch: str | None,
+    pin: bool,
+    refresh: bool,
+    lock_file: Path | None,
     as_json: bool,
 ) -> Any:
-    """Find the best AMI for TEMPLATE in a region, and say how it was found."""
-    result = state.svc().resolve(template, region=region, strategy=strategy, architecture=arch)
+    """Find the best AMI for TEMPLATE in a region, and say how it was found.
+
+    While the lock file pins TEMPLATE in the region, the answer is the pinned image.
+    """
+    result = state.svc().resolve(
+        template,
+        region=region,
+        strategy=strategy,
+        architecture=arch,
+        pin=pin,
+        refresh=refresh,
+        lock_file=lock_file,
+    )
     return emit(result, render.render_resolution, as_json)
+
+
+@ami.command("pin")
+@click.argument("template")
+@click.option("--region", default=None, help="AWS region (default: the configured region).")
+@click.option("--refresh", is_flag=True, help="Resolve again and replace the pin.")
+@click.option(
+    "--lock",
+    "lock_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The lock file (default: CWS_LOCK_FILE, else cws.lock in the current folder).",
+)
+@json_option
+@click.pass_obj
+@core_errors
+def ami_pin(
+    state: CliState,
+    template: str,
+    region: str | None,
+    refresh: bool,
+    lock_file: Path | None,
+    as_json: bool,
+) -> Any:
+    """Pin TEMPLATE's AMI in a region in the lock file (as `ami resolve --pin`): later
+    resolutions and launches answer that image until the pin is refreshed."""
+    result = state.svc().resolve(
+        template, region=region, pin=True, refresh=refresh, lock_file=lock_file
+    )
+    return emit(result, render.render_resolution, as_json)
+
+
+@ami.command("lock")
+@click.option(
+    "--lock",
+    "lock_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The lock file (default: CWS_LOCK_FILE, else cws.lock in the current folder).",
+)
+@json_option
+@click.pass_obj
+@core_errors
+def ami_lock(state: CliState, lock_file: Path | None, as_json: bool) -> Any:
+    """Show the AMI pins of the lock file (template, region, image, how it was found, when)."""
+    from ..core.pins.lockfile import LockFile
+
+    path = lock_file or state.svc().settings.lock_file
+    return emit(LockFile.read(path), render.render_lock, as_json)
 
 
 @ami.command("test")

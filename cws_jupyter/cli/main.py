@@ -27,6 +27,8 @@ SHORTHANDS = {
     "browse": ("ami", "browse"),
     "rate": ("ami", "rate"),
     "submit": ("ami", "submit"),
+    "lock": ("ami", "lock"),
+    "pin": ("ami", "pin"),
 }
 
 

@@ -72,9 +72,10 @@ def render_resolution(console: Console, res: Any) -> None:
         f"[bold]{_e(res.template)}[/bold] in [bold]{_e(res.region)}[/bold] -> "
         f"[bold cyan]{_e(head)}[/bold cyan]"
     )
+    pinned = "   [bold]pinned[/bold] (cws.lock)" if getattr(res, "pinned", False) else ""
     console.print(
         f"  method: {_e(res.resolution_method)}   strategy: {_e(res.strategy)}   "
-        f"arch: {_e(res.architecture)}"
+        f"arch: {_e(res.architecture)}{pinned}"
     )
     if res.ami:
         console.print(
@@ -264,3 +265,19 @@ def render_refresh(console: Console, report: Any) -> None:
         shown = ", ".join(f"{m.instance_type}@{m.region}" for m in report.missing[:10])
         more = f" and {len(report.missing) - 10} more" if len(report.missing) > 10 else ""
         console.print(f"[yellow]no price found for:[/yellow] {_e(shown)}{more}")
+
+
+def render_lock(console: Console, lock: Any) -> None:
+    """The lock file's pins, one line each."""
+    where = lock.source or "the lock file"
+    if not lock.pins:
+        console.print(f"no pins in {_e(where)}")
+        return
+    console.print(f"[bold]pins in {_e(where)}[/bold]")
+    for template, regions in sorted(lock.pins.items()):
+        for region, pin in sorted(regions.items()):
+            console.print(
+                f"  {_e(template)} in {_e(region)}: [bold]{_e(pin.ami_id)}[/bold] "
+                f"via {_e(pin.method)}, pinned {_e(pin.pinned_at[:10])}"
+            )
+            console.print(f"    [dim]{_e(pin.name)} (owner {_e(pin.owner)})[/dim]")

@@ -54,6 +54,7 @@ ENV_NAMES = {
     "registry_timeout": "CWS_REGISTRY_TIMEOUT",
     "cache_url": "CWS_CACHE_URL",
     "tier_order": "CWS_TIER_ORDER",
+    "lock_file": "CWS_LOCK_FILE",
 }
 #: Settings read as they are from one environment variable each.
 PLAIN_ENV = (
@@ -143,6 +144,10 @@ class Settings(BaseModel):
         pattern=r"^rediss?://\S+$",
         description="Shared lookup cache (CWS_CACHE_URL=redis://...); default: on disk",
     )
+    lock_file: Path = Field(
+        default_factory=lambda: Path("cws.lock"),
+        description="The AMI pins file (CWS_LOCK_FILE; default: cws.lock in the current folder)",
+    )
     tier_order: list[str] = Field(
         default_factory=list,
         description="In-region tiers in the order to try them (CWS_TIER_ORDER, comma-separated)",
@@ -189,6 +194,8 @@ class Settings(BaseModel):
             values["tier_order"] = [
                 t.strip() for t in env["CWS_TIER_ORDER"].split(",") if t.strip()
             ]
+        if env.get("CWS_LOCK_FILE", "").strip():
+            values["lock_file"] = Path(env["CWS_LOCK_FILE"].strip())
         if env.get("CWS_REGION_FALLBACKS"):
             values["region_fallbacks_file"] = Path(env["CWS_REGION_FALLBACKS"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -401,13 +401,31 @@ class CwsService:
         region: str | None = None,
         strategy: str | None = None,
         architecture: str | None = None,
+        *,
+        pin: bool = False,
+        refresh: bool = False,
+        lock_file: Path | None = None,
     ) -> Resolution:
-        """Resolve the best AMI for a template in a region."""
+        """Resolve the best AMI for a template in a region, through the lock file: a pinned
+        template and region answer their pin; ``pin`` records the answer, ``refresh`` resolves
+        again and replaces the pin."""
+        from .pins.pinning import Pinning
+
         loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
         if region:
             self.regions.fallbacks(region)  # validates the region before any AWS work
         self._follow_sandbox()
-        return self.resolver.resolve(loaded, region, strategy, architecture)
+        resolver = self.resolver
+        where = resolver.region_of(region)
+        pins = Pinning(lock_file or self.settings.lock_file, self.settings.state_dir)
+        return pins.resolve(
+            loaded.template.slug,
+            where,
+            lambda: resolver.resolve(loaded, where, strategy, architecture),
+            lambda ami: resolver.resolve_pinned(loaded, where, ami),
+            pin=pin,
+            refresh=refresh,
+        )
 
     def test_availability(
         self,

@@ -67,6 +67,7 @@ RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
         "lifecycle:stored_costs_html",
         "render_images:render_stored",
     ),
+    ("cws_jupyter.core.pins.lockfile", "LockFile"): ("pins:lock_html", "render_lock"),
     # The community registry.
     ("cws_jupyter.core.registry.models", "BrowsePage"): (
         "community:browse_html",

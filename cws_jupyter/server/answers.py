@@ -157,9 +157,10 @@ class ResolveAnswers:
 
 
 def _files(service: CwsService) -> Files:
-    """The template folders (every sub-folder) and files, and the sandbox's runtime file, with
-    their stat stamps: while none changed, the library reads nothing new and the service keeps
-    its connection (what ``TemplateLibrary`` and ``CwsService._follow_sandbox`` would check)."""
+    """The template folders (every sub-folder) and files, the sandbox's runtime file and the lock
+    file of AMI pins, with their stat stamps: while none changed, the library reads nothing new,
+    the service keeps its connection and the pins are the same (what ``TemplateLibrary``,
+    ``CwsService._follow_sandbox`` and the pins would check)."""
     paths: list[str] = []
     for folder in service.library.folders:
         paths.append(str(folder))
@@ -167,6 +168,7 @@ def _files(service: CwsService) -> Files:
             paths += [os.path.join(here, name) for name in (*folders, *names)]
     if service.settings.sandbox:
         paths.append(str(service.settings.state_dir / "sandbox.json"))
+    paths.append(str(service.settings.lock_file))  # a pin changes the answer
     return _stats(tuple((path, None) for path in paths))
 
 

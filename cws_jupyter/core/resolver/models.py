@@ -115,6 +115,9 @@ class Resolution(BaseModel):
     community_id: str | None = Field(
         None, description="The community registry's record of the image (method community)"
     )
+    pinned: bool = Field(
+        False, description="The image is the one pinned in the lock file (cws.lock)"
+    )
     aws_calls: int = Field(0, description="AWS API calls this resolution made (0 when cached)")
     duration_ms: float = 0.0
 

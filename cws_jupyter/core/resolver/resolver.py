@@ -157,6 +157,10 @@ class Resolver:
         )
 
     # -- inputs ---------------------------------------------------------------------
+    def region_of(self, region: str | None) -> str:
+        """The region a resolution is for: the one given, or the configured one (checked)."""
+        return self._region(region)
+
     def _region(self, region: str | None) -> str:
         from ..regions import validate_region
 
