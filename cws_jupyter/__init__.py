@@ -4,8 +4,8 @@ The package is split in two on purpose:
 
 - ``cws_jupyter.core``: the domain (templates, the AMI resolver, AWS access, prices, the
   sandbox). It imports nothing from Jupyter.
-- the front doors (``cws_jupyter.cli`` today; the server extension, magics and widgets
-  next) are thin adapters over ``cws_jupyter.core.service``.
+- the front doors (``cws_jupyter.cli``, the server extension, the magics, the widgets, and the
+  JupyterLab panel built from ``labextension/``) are thin adapters over the core.
 
 Nothing heavy (boto3, moto) is imported here, so importing the package stays fast.
 """
@@ -18,6 +18,11 @@ def _jupyter_server_extension_points() -> list[dict[str, object]]:
     from .server.app import CwsExtensionApp
 
     return [{"module": "cws_jupyter.server.app", "app": CwsExtensionApp}]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Tell JupyterLab where the prebuilt lab extension (the CloudWorkstation panel) lives."""
+    return [{"src": "labextension", "dest": "cws-jupyter-labextension"}]
 
 
 def load_ipython_extension(ipython: object) -> None:

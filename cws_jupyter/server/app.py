@@ -144,10 +144,10 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
         try:
             settings = self.to_settings()
         except CwsError as exc:  # a setting with a bad value: every route will say so too
-            return _health(self.sandbox, "unconfigured", [exc.message])
+            return _health(self.sandbox, "unconfigured", [exc.message], None)
         mode, problem = self._readiness(settings)
         problems = ([problem] if problem else []) + self._recent_failure() + folder_report(settings)
-        return _health(self.sandbox, mode, problems)
+        return _health(self.sandbox, mode, problems, settings.region)
 
     def _recent_failure(self) -> list[str]:
         """The last AWS call's failure to reach AWS, if it was recent and nothing answered since."""
@@ -180,11 +180,12 @@ class CwsExtensionApp(ExtensionApp, CwsTraits):
         return mode, problem
 
 
-def _health(sandbox: bool, mode: str, problems: list[str]) -> dict[str, Any]:
+def _health(sandbox: bool, mode: str, problems: list[str], region: str | None) -> dict[str, Any]:
     """The health answer: degraded when anything keeps routes from working."""
     return {
         "status": "degraded" if problems else "ok",
         "sandbox": sandbox,
         "aws": mode,
+        "region": region,
         "problems": problems,
     }

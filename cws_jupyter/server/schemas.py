@@ -322,6 +322,9 @@ class Health(BaseModel):
     )
     sandbox: bool
     aws: Literal["sandbox", "aws", "unconfigured"]
+    region: str | None = Field(
+        None, description="The server's configured region (the default of every route)"
+    )
     problems: list[str] = Field(
         default_factory=list,
         description="What is wrong (an AWS profile, a file, a folder) and how to fix it",

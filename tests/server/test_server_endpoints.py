@@ -162,7 +162,7 @@ async def test_version_and_health(api: Any) -> None:
     status, body, _ = await api("health")
     assert (status, body) == (
         200,
-        {"status": "ok", "sandbox": True, "aws": "sandbox", "problems": []},
+        {"status": "ok", "sandbox": True, "aws": "sandbox", "region": "us-east-1", "problems": []},
     )
 
 

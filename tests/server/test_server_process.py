@@ -39,6 +39,7 @@ def test_a_real_server_starts_clean_and_needs_the_token(tmp_path: Path) -> None:
             "status": "ok",
             "sandbox": True,
             "aws": "sandbox",
+            "region": "eu-west-1",
             "problems": [],
         }
     finally:
