@@ -232,7 +232,13 @@ export function renderResolution(r: IResolution): HTMLElement {
       'dl',
       { class: 'jp-cws-dl' },
       row('AMI', r.ami_id ?? 'none found', 'jp-cws-ami-id'),
-      row('Method', r.resolution_method, 'jp-cws-method'),
+      row(
+        'Method',
+        r.pinned
+          ? `${r.resolution_method} (pinned in cws.lock)`
+          : r.resolution_method,
+        'jp-cws-method'
+      ),
       row(
         'Region',
         r.source_region

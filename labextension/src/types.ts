@@ -40,6 +40,8 @@ export interface IResolution {
   region: string;
   ami_id: string | null;
   resolution_method: string;
+  /** The answer is the image pinned in the server's lock file (cws.lock). */
+  pinned?: boolean;
   source_region?: string | null;
   copy_required?: boolean;
   fallback_chain: ITierAttempt[];

@@ -143,6 +143,21 @@ describe('rendering is text, never markup', () => {
     expect(card.querySelector('.jp-cws-warning')!.textContent).toBe(evil);
   });
 
+  it('says when the answer is pinned in the lock file', () => {
+    const card = renderResolution({
+      template: 'python-ml',
+      region: 'eu-west-1',
+      ami_id: 'ami-1',
+      resolution_method: 'ssm_parameter',
+      pinned: true,
+      fallback_chain: [],
+      warnings: []
+    });
+    expect(card.querySelector('.jp-cws-method')!.textContent).toBe(
+      'ssm_parameter (pinned in cws.lock)'
+    );
+  });
+
   it('button() calls back on click', () => {
     const onClick = jest.fn();
     button('Go', onClick).click();
