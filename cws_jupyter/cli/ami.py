@@ -21,6 +21,17 @@ STRATEGIES = ["ami_preferred", "ami_required", "ami_fallback"]
 ARCHITECTURES = ["x86_64", "arm64"]
 
 
+def lock_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lock FILE``: the lock file of AMI pins."""
+    return click.option(
+        "--lock",
+        "lock_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The lock file (default: CWS_LOCK_FILE, else cws.lock in the current folder).",
+    )(func)
+
+
 @click.group()
 def ami() -> None:
     """Resolve, test and compare AMIs; build, share, copy and manage them."""
@@ -46,13 +57,7 @@ def ami() -> None:
 @click.option(
     "--refresh", is_flag=True, help="Resolve again, ignoring the pin, and update the lock file."
 )
-@click.option(
-    "--lock",
-    "lock_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The lock file (default: CWS_LOCK_FILE, else cws.lock in the current folder).",
-)
+@lock_option
 @json_option
 @click.pass_obj
 @core_errors
@@ -87,13 +92,7 @@ def ami_resolve(
 @click.argument("template")
 @click.option("--region", default=None, help="AWS region (default: the configured region).")
 @click.option("--refresh", is_flag=True, help="Resolve again and replace the pin.")
-@click.option(
-    "--lock",
-    "lock_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The lock file (default: CWS_LOCK_FILE, else cws.lock in the current folder).",
-)
+@lock_option
 @json_option
 @click.pass_obj
 @core_errors
@@ -114,13 +113,7 @@ def ami_pin(
 
 
 @ami.command("lock")
-@click.option(
-    "--lock",
-    "lock_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The lock file (default: CWS_LOCK_FILE, else cws.lock in the current folder).",
-)
+@lock_option
 @json_option
 @click.pass_obj
 @core_errors

@@ -7,10 +7,9 @@ from typing import Any
 
 import click
 
+from ..core.registry.limits import SORTS
 from . import render_community as show
 from .common import CliState, core_errors, emit, json_option
-
-SORT_CHOICES = ("best", "rating", "downloads", "recent", "name")
 
 
 @click.command("browse")
@@ -18,9 +17,7 @@ SORT_CHOICES = ("best", "rating", "downloads", "recent", "name")
 @click.option("--category", default=None, help="Only this category (e.g. data-science).")
 @click.option("--region", default=None, help="Only images held in this region.")
 @click.option("--search", "q", default=None, help="Words to find in names and descriptions.")
-@click.option(
-    "--sort", type=click.Choice(SORT_CHOICES), default=None, help="Order (default: best)."
-)
+@click.option("--sort", type=click.Choice(SORTS), default=None, help="Order (default: best).")
 @click.option("--page", type=click.IntRange(min=1), default=None, help="Page number (from 1).")
 @click.option(
     "--per-page", type=click.IntRange(1, 100), default=None, help="Images per page (1-100)."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.registry import limits as community_limits
 from . import NAMESPACE
 from .handlers import (
     AmiTestHandler,
@@ -355,7 +356,7 @@ ROUTES: tuple[Route, ...] = (
                         "sort",
                         "Order (default: best, a Bayesian average of ratings with verification, "
                         "recency and launches)",
-                        enum=("best", "rating", "downloads", "recent", "name"),
+                        enum=community_limits.SORTS,
                     ),
                     Param("page", "Page number, from 1"),
                     Param("per_page", "Images per page, 1 to 100"),

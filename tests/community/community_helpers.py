@@ -1,26 +1,12 @@
-"""Helpers of the community tests: settings for the private sandbox, a fresh service, an image
-of the sandbox account that no other test has published."""
+"""Helpers of the community tests: a fresh service, an image of the sandbox account that no
+other test has published."""
 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
-from cws_jupyter.core.config import Settings
 from cws_jupyter.core.sandbox.world import load_world
 from cws_jupyter.core.service import CwsService
-
-
-def sandbox_settings(home: Path, **extra: object) -> Settings:
-    """Settings for the sandbox under ``home`` (the layout CWS_HOME=home gives the CLI)."""
-    return Settings(
-        region="us-east-1",
-        sandbox=True,
-        state_dir=home / "state",
-        cache_dir=home / "cache",
-        user_template_dir=home / "templates",
-        **extra,  # type: ignore[arg-type]
-    )
 
 
 def fresh(service: CwsService, **changes: object) -> CwsService:

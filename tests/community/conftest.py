@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from community_helpers import sandbox_settings
-from cws_testing import isolate
+from cws_testing import isolate, sandbox_settings
 
 from cws_jupyter.core.sandbox import stop
 from cws_jupyter.core.service import CwsService

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cws_testing import isolate
+from cws_testing import isolate, sandbox_settings
 
-from cws_jupyter.core.config import Settings
 from cws_jupyter.core.sandbox import stop
 from cws_jupyter.core.service import CwsService
 
@@ -30,16 +29,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, pin_home: Path) -> None:
 def service(pin_home: Path) -> CwsService:
     with pytest.MonkeyPatch.context() as patch:
         isolate(patch, pin_home)
-        svc = CwsService(
-            Settings(
-                region="us-east-1",
-                sandbox=True,
-                state_dir=pin_home / "state",
-                cache_dir=pin_home / "cache",
-                user_template_dir=pin_home / "templates",
-                cache_ttl=0,  # every resolution asks the sandbox: a newer image shows at once
-            )
-        )
+        # No cache: every resolution asks the sandbox, so a newer image shows at once.
+        svc = CwsService(sandbox_settings(pin_home, cache_ttl=0))
         svc.sandbox_start()
         return svc
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput
+from .limits import SORTS
 
 if TYPE_CHECKING:
     from ..images.models import ImageDetails
@@ -20,7 +21,6 @@ NO_REGISTRY = (
     "no community registry is configured: set CWS_REGISTRY_URL (e.g. http://127.0.0.1:8948, "
     "where `cws-registry` runs), or try it on the sandbox (`--sandbox`), which brings its own"
 )
-SORTS = ("best", "rating", "downloads", "recent", "name")
 
 
 class Community:

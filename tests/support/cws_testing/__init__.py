@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +66,17 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, sandbox: bool = Fals
     for name, value in wanted.items():
         if os.environ.get(name) != value:
             monkeypatch.setenv(name, value)
+
+
+def sandbox_settings(home: Path, **extra: object) -> Any:
+    """Settings for the sandbox under ``home`` (the layout CWS_HOME=home gives the CLI)."""
+    from cws_jupyter.core.config import Settings
+
+    return Settings(
+        region="us-east-1",
+        sandbox=True,
+        state_dir=home / "state",
+        cache_dir=home / "cache",
+        user_template_dir=home / "templates",
+        **extra,  # type: ignore[arg-type]
+    )
