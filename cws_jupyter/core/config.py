@@ -55,6 +55,9 @@ ENV_NAMES = {
     "cache_url": "CWS_CACHE_URL",
     "tier_order": "CWS_TIER_ORDER",
     "lock_file": "CWS_LOCK_FILE",
+    "analytics": "CWS_ANALYTICS",
+    "analytics_retention_days": "CWS_ANALYTICS_RETENTION_DAYS",
+    "policy_file": "CWS_POLICY_FILE",
 }
 #: Settings read as they are from one environment variable each.
 PLAIN_ENV = (
@@ -67,6 +70,7 @@ PLAIN_ENV = (
     "registry_token",
     "registry_timeout",
     "cache_url",
+    "analytics_retention_days",
 )
 
 
@@ -152,6 +156,15 @@ class Settings(BaseModel):
         default_factory=list,
         description="In-region tiers in the order to try them (CWS_TIER_ORDER, comma-separated)",
     )
+    analytics: bool = Field(
+        True, description="Record usage events on this machine (CWS_ANALYTICS=0 turns it off)"
+    )
+    analytics_retention_days: int = Field(
+        365, ge=1, le=36500, description="Days usage events are kept (CWS_ANALYTICS_RETENTION_DAYS)"
+    )
+    policy_file: Path | None = Field(
+        None, description="Institutional image policy, YAML (CWS_POLICY_FILE); none: no policy"
+    )
 
     @field_validator("tier_order")
     @classmethod
@@ -196,6 +209,10 @@ class Settings(BaseModel):
             ]
         if env.get("CWS_LOCK_FILE", "").strip():
             values["lock_file"] = Path(env["CWS_LOCK_FILE"].strip())
+        if env.get("CWS_ANALYTICS", "").strip():
+            values["analytics"] = env["CWS_ANALYTICS"].strip().lower() in TRUTHY
+        if env.get("CWS_POLICY_FILE", "").strip():
+            values["policy_file"] = Path(env["CWS_POLICY_FILE"].strip())
         if env.get("CWS_REGION_FALLBACKS"):
             values["region_fallbacks_file"] = Path(env["CWS_REGION_FALLBACKS"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -51,6 +51,12 @@ class AMIInfo(BaseModel):
     tags: dict[str, str] = Field(default_factory=dict)
     product_codes: list[str] = Field(default_factory=list)
     deprecation_time: str | None = None
+    #: Every EBS snapshot of the image is encrypted (None: the answer did not say).
+    encrypted: bool | None = None
+    #: ``v2.0`` when instances launched from it require IMDSv2 (None: not set).
+    imds_support: str | None = None
+    #: ``uefi``, ``legacy-bios`` or ``uefi-preferred`` (None: not set).
+    boot_mode: str | None = None
 
     @classmethod
     def from_ec2(cls, image: dict[str, Any], region: str) -> AMIInfo:
@@ -81,6 +87,9 @@ class AMIInfo(BaseModel):
             tags={t["Key"]: t["Value"] for t in image.get("Tags", [])},
             product_codes=[p.get("ProductCodeId", "") for p in image.get("ProductCodes", [])],
             deprecation_time=image.get("DeprecationTime"),
+            encrypted=_all_encrypted(image.get("BlockDeviceMappings", [])),
+            imds_support=image.get("ImdsSupport"),
+            boot_mode=image.get("BootMode"),
         )
 
 
@@ -121,6 +130,15 @@ DETAIL_FIELDS = (
     "tags",
     "product_codes",
 )
+
+
+def _all_encrypted(mappings: list[dict[str, Any]]) -> bool | None:
+    """True when every EBS volume of the image is encrypted, False when one is not, None when
+    the image has no EBS volume (or the answer did not say)."""
+    flags = [m["Ebs"].get("Encrypted") for m in mappings if isinstance(m.get("Ebs"), dict)]
+    if not flags or any(f is None for f in flags):
+        return None
+    return all(bool(f) for f in flags)
 
 
 def parse_time(text: str | None) -> dt.datetime | None:
