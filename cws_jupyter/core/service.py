@@ -10,12 +10,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from .config import Settings
 from .errors import BadInput
-from .templates.loader import LoadedTemplate, TemplateCheck, TemplateLibrary
-from .templates.models import Template
 
 if TYPE_CHECKING:
     from .aws.images import ImageCatalog
@@ -36,6 +34,7 @@ if TYPE_CHECKING:
     from .resolver.resolver import Resolver
     from .sandbox import SandboxInfo
     from .store import StateStore
+    from .templates.loader import LoadedTemplate, TemplateCheck, TemplateLibrary
 
 
 SANDBOX_NAMESPACE = "sandbox@"
@@ -114,6 +113,8 @@ class CwsService:
     @part
     def library(self) -> TemplateLibrary:
         """The template search path."""
+        from .templates.loader import TemplateLibrary
+
         return TemplateLibrary.from_settings(self.settings)
 
     @part
@@ -359,14 +360,30 @@ class CwsService:
 
     # -- templates -----------------------------------------------------------------------------
     def list_templates(self, category: str | None = None) -> TemplateList:
-        """Every template on the search path (optionally one category)."""
-        loaded, errors = self.library.list()
-        rows = [_summary(t) for t in loaded]
-        if category:
-            rows = [r for r in rows if (r.category or "").lower() == category.lower()]
-        return TemplateList(
-            templates=rows, errors=[m for e in errors for m in (e.problems or [e.message])]
+        """Every template on the search path (optionally one category); a new process answers
+        from the catalogue kept in the cache folder while no template file changed."""
+        from .templates.catalogue import CATALOGUE_FILE, Catalogue
+        from .templates.search_path import search_folders
+
+        catalogue = Catalogue(
+            search_folders(self.settings), self.settings.cache_dir / CATALOGUE_FILE
         )
+        try:
+            listing = TemplateList.model_validate(catalogue.listing(self._listing))
+        except ValidationError:  # kept under the right key, in the wrong shape: list afresh
+            listing = TemplateList.model_validate(catalogue.refresh(self._listing))
+        if category:
+            listing.templates = [
+                r for r in listing.templates if (r.category or "").lower() == category.lower()
+            ]
+        return listing
+
+    def _listing(self) -> dict[str, Any]:
+        loaded, errors = self.library.list()
+        return TemplateList(
+            templates=[_summary(t) for t in loaded],
+            errors=[m for e in errors for m in (e.problems or [e.message])],
+        ).model_dump(mode="json")
 
     def get_template(self, ref: str) -> LoadedTemplate:
         """One template by slug or display name, inheritance applied."""
@@ -389,6 +406,8 @@ class CwsService:
     @staticmethod
     def template_schema() -> dict[str, Any]:
         """JSON Schema of the template format, for editors."""
+        from .templates.models import Template
+
         schema = Template.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = "cws-jupyter workstation template"
@@ -411,7 +430,7 @@ class CwsService:
         again and replaces the pin."""
         from .pins.pinning import Pinning
 
-        loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
+        loaded = self.get_template(template) if isinstance(template, str) else template
         if region:
             self.regions.fallbacks(region)  # validates the region before any AWS work
         self._follow_sandbox()
@@ -438,7 +457,7 @@ class CwsService:
         """Availability matrix: regions checked concurrently."""
         from .resolver.availability import availability
 
-        loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
+        loaded = self.get_template(template) if isinstance(template, str) else template
         if all_regions:
             wanted = self.regions.regions()
         elif regions:
@@ -464,7 +483,7 @@ class CwsService:
         from .resolver.costs import compare_costs
         from .resolver.instances import candidate_architectures, instance_type_for
 
-        loaded = template if isinstance(template, LoadedTemplate) else self.get_template(template)
+        loaded = self.get_template(template) if isinstance(template, str) else template
         region = region or self.settings.region
         self.regions.fallbacks(region)
         arch = candidate_architectures(loaded.template, architecture)[0]

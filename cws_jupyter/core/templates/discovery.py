@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import kind_of, os_problem
-from .documents import SUFFIXES
 
+#: What a template file's name ends with.
+SUFFIXES = (".yml", ".yaml")
 #: Files and sub-folders one template folder may hold before the walk stops.
 MAX_ENTRIES = 20_000
 

@@ -14,7 +14,6 @@ from ..files import FileRefused, read_regular_file
 from ..yamlio import MAX_DEPTH, NestedTooDeep, load_yaml
 from .problems import describe_yaml_error
 
-SUFFIXES = (".yml", ".yaml")
 MAX_FILE_BYTES = 1_000_000
 #: Values (mapping keys, list items, scalars) one document may expand to, aliases included.
 MAX_VALUES = 200_000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import NotFound, TemplateError
 from .advice import template_advice
-from .discovery import Folder, scan, templates_in
+from .discovery import SUFFIXES, Folder, scan, templates_in
 from .documents import (
     MAX_FILE_BYTES,
     MAX_VALUES,
-    SUFFIXES,
     Document,
     parse_document,
     read_document,
@@ -26,6 +24,7 @@ from .inheritance import Inheritance
 from .models import Template
 from .pool import Pool
 from .problems import describe_validation_error, drop_keys
+from .search_path import search_folders, shipped_templates_dir
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -61,14 +60,6 @@ class TemplateCheck(BaseModel):
     ok: bool
     errors: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
-
-
-def shipped_templates_dir() -> Path:
-    """The templates that ship with cws-jupyter (the wheel's copy, or the source tree's)."""
-    packaged = resources.files("cws_jupyter") / "_shipped_templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "templates"
 
 
 def validate_document(doc: Document, data: dict[str, Any]) -> LoadedTemplate:
@@ -126,13 +117,14 @@ class TemplateLibrary:
     @classmethod
     def from_settings(cls, settings: Any) -> TemplateLibrary:
         """The standard search path for these settings."""
-        path = list(settings.template_path)
-        user, shipped = settings.user_template_dir, shipped_templates_dir()
-        return cls(
-            [*path, user, shipped],
-            named_by={Path(p): "CWS_TEMPLATE_PATH" for p in path},
-            optional=[user],
-        )
+        return cls.of_folders(search_folders(settings))
+
+    @classmethod
+    def of_folders(cls, folders: list[Folder]) -> TemplateLibrary:
+        """A library searching ``folders`` (see ``search_path.search_folders``)."""
+        library = cls([f.path for f in folders])
+        library._folders = list(folders)
+        return library
 
     # -- discovery ----------------------------------------------------------------
     def _documents(self) -> dict[str, Document]:
