@@ -12,7 +12,10 @@ import click
 from . import render
 from .ami_community import COMMUNITY_COMMANDS
 from .ami_lifecycle import LIFECYCLE_COMMANDS
+from .ami_updates import UPDATE_COMMANDS
+from .analytics import ami_recommend
 from .common import CliState, core_errors, emit, json_option, progress
+from .security import ami_scan
 
 if TYPE_CHECKING:
     from ..core.progress import Reporter
@@ -196,5 +199,6 @@ def regions_checked(report: Reporter) -> Callable[[int, int], None]:
     return tell
 
 
-for _command in (*LIFECYCLE_COMMANDS, *COMMUNITY_COMMANDS):
+for _command in (*LIFECYCLE_COMMANDS, *COMMUNITY_COMMANDS, *UPDATE_COMMANDS, ami_scan):
     ami.add_command(_command)
+ami.add_command(ami_recommend)

@@ -14,9 +14,11 @@ import click
 
 from . import render
 from .ami import ami
+from .analytics import analytics, regions_best
 from .common import CliState, ProgressView, core_errors, emit, json_option
 from .instances import instance_commands
 from .migrate import migrate
+from .security import policy
 
 #: `%cws` shorthands: a top-level word standing for a verb of a group (not offered by `cws`).
 SHORTHANDS = {
@@ -29,6 +31,11 @@ SHORTHANDS = {
     "submit": ("ami", "submit"),
     "lock": ("ami", "lock"),
     "pin": ("ami", "pin"),
+    "report": ("analytics", "report"),
+    "recommend": ("ami", "recommend"),
+    "outdated": ("ami", "outdated"),
+    "rebuild": ("ami", "rebuild"),
+    "scan": ("ami", "scan"),
 }
 
 
@@ -218,7 +225,10 @@ def sandbox_reset(state: CliState, as_json: bool) -> Any:
 
 
 cli.add_command(ami)
+cli.add_command(analytics)
+regions.add_command(regions_best)
 cli.add_command(migrate)
+cli.add_command(policy)
 for _command in instance_commands:
     cli.add_command(_command)
 

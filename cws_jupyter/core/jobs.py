@@ -134,6 +134,7 @@ class JobBook:
         self.store = store
         self._namespace = namespace
         self._recoverers: dict[str, Callable[[JobRecord], str | None]] = {}
+        self._enders: list[Callable[[JobRecord], None]] = []
 
     @property
     def namespace(self) -> str:
@@ -143,6 +144,19 @@ class JobBook:
     def on_abandoned(self, kind: str, recover: Callable[[JobRecord], str | None]) -> None:
         """Register how to clean up after an abandoned job of ``kind`` (returns a note, or None)."""
         self._recoverers[kind] = recover
+
+    def on_ended(self, told: Callable[[JobRecord], None]) -> None:
+        """Tell ``told`` of every job of this process that ends (succeeded, failed or
+        interrupted), with its final record; what ``told`` raises is logged, never the job's."""
+        self._enders.append(told)
+
+    def ended(self, record: JobRecord) -> None:
+        """``record`` has ended: tell those who asked (``on_ended``)."""
+        for told in self._enders:
+            try:
+                told(record)
+            except Exception:  # noqa: BLE001 - a listener never fails the job it hears of
+                log.exception("cws: a listener of job %s failed", record.job_id)
 
     def start(
         self, kind: str, *, total: int = 0, params: dict[str, Any] | None = None
@@ -333,6 +347,7 @@ class JobHandle:
             r.progress.done = max(r.progress.done, r.progress.total)
 
         self.record = self.book.update(self.job_id, done)
+        self.book.ended(self.record)
 
     def fail(self, error: dict[str, Any], state: JobState = JobState.FAILED) -> None:
         """The job ended badly: ``error`` is the JSON error body."""
@@ -341,6 +356,7 @@ class JobHandle:
             r.status, r.error, r.finished = state, error, time.time()
 
         self.record = self.book.update(self.job_id, failed)
+        self.book.ended(self.record)
 
     @contextmanager
     def failing(self) -> Iterator[None]:

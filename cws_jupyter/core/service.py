@@ -16,12 +16,13 @@ from .config import Settings
 from .errors import BadInput
 
 if TYPE_CHECKING:
-    from .aws.images import ImageCatalog
+    from .analytics.facade import Analytics
+    from .aws.images import AMIInfo, ImageCatalog
     from .aws.session import AwsAccess
     from .cache import LookupCache
     from .images.manager import ImageManager
     from .instances.manager import InstanceManager
-    from .jobs import JobBook
+    from .jobs import JobBook, JobRecord
     from .migration.manager import MigrationManager
     from .pricing import PriceBook, RefreshReport
     from .progress import Reporter
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .resolver.models import CostComparison, Resolution
     from .resolver.resolver import Resolver
     from .sandbox import SandboxInfo
+    from .security.scanner import SecurityScanner
     from .store import StateStore
     from .templates.loader import LoadedTemplate, TemplateCheck, TemplateLibrary
 
@@ -50,6 +52,7 @@ AWS_PARTS = (
     "registry_client",
     "community_lookup",
     "_community",
+    "_security",
 )
 #: Store key prefix of the account learned once per credentials (see ``_remembering``).
 ACCOUNT_OF = "account-of:"
@@ -181,8 +184,30 @@ class CwsService:
         from .resolver.resolver import Resolver
 
         return Resolver(
-            self.settings, self.catalog, self.regions, self.prices, self.community_lookup
+            self.settings,
+            self.catalog,
+            self.regions,
+            self.prices,
+            self.community_lookup,
+            denied=self._policy_denial(),
         )
+
+    def _policy_denial(self) -> Callable[[AMIInfo], str | None] | None:
+        """Why the institutional policy (CWS_POLICY_FILE) denies an image, read again when the
+        file changes; None when no policy is configured."""
+        if self.settings.policy_file is None:
+            return None
+        from .security.policy import PolicyFile
+
+        policy_file, catalog = PolicyFile(self.settings.policy_file), self.catalog
+
+        def denied(image: AMIInfo) -> str | None:
+            policy = policy_file.get()
+            account = catalog.caller_account() if "self" in policy.allowed_owners else None
+            broken = policy.check(image, account=account)
+            return "; ".join(v.message for v in broken) or None
+
+        return denied
 
     @part
     def registry_client(self) -> CommunityRegistryClient | None:
@@ -228,6 +253,26 @@ class CwsService:
         )
 
     @part
+    def analytics(self) -> Analytics:
+        """Usage events on this machine (CWS_ANALYTICS=0: none): report, export, metrics,
+        recommendations and the region optimizer."""
+        from .analytics.wiring import build_analytics
+
+        return build_analytics(self)
+
+    @property
+    def security(self) -> SecurityScanner:
+        """The image security scanner and the institutional policy check."""
+        self._follow_sandbox()
+        return self._security  # type: ignore[no-any-return]
+
+    @part
+    def _security(self) -> SecurityScanner:
+        from .security.wiring import build_security
+
+        return build_security(self)
+
+    @part
     def store(self) -> StateStore:
         """The state every process of the user shares (instances, jobs), in SQLite."""
         from .store import StateStore
@@ -243,8 +288,18 @@ class CwsService:
         # Who cleans up after a job whose process died (found by ``reconcile``).
         book.on_abandoned("ami_create", lambda record: self.images.recover(record))
         book.on_abandoned("ami_copy", lambda record: self.images.recover(record))
+        book.on_abandoned("ami_rebuild", lambda record: self.images.recover(record))
         book.on_abandoned("launch", lambda record: self.instances.recover(record))
+        book.on_ended(self._job_ended)
         return book
+
+    def _job_ended(self, record: JobRecord) -> None:
+        """A launch, build or copy ended: the usage analytics hear of it."""
+        if self.settings.analytics:
+            from .usage import job_events
+
+            for kind, fields in job_events(record):
+                self.analytics.record(kind, **fields)
 
     @property
     def images(self) -> ImageManager:
@@ -273,12 +328,14 @@ class CwsService:
             jobs=self.jobs,
             changed=lambda: store.bump(IMAGES_GENERATION),
             template_hash_of=self._template_hash,
+            denied=self._policy_denial(),
         )
         return ImageManager(
             context,
             self.get_template,
             workstation=lambda name: self._instances.lookup(name),
             provisioning=lambda ref: self._instances.provisioning(ref),
+            templates=lambda: self.library.list()[0],
         )
 
     @part
@@ -437,7 +494,7 @@ class CwsService:
         resolver = self.resolver
         where = resolver.region_of(region)
         pins = Pinning(lock_file or self.settings.lock_file, self.settings.state_dir)
-        return pins.resolve(
+        answer = pins.resolve(
             loaded.template.slug,
             where,
             lambda: resolver.resolve(loaded, where, strategy, architecture),
@@ -445,6 +502,12 @@ class CwsService:
             pin=pin,
             refresh=refresh,
         )
+        if self.settings.analytics:
+            from .usage import resolution_event
+
+            kind, fields = resolution_event(answer)
+            self.analytics.record(kind, **fields)
+        return answer
 
     def test_availability(
         self,

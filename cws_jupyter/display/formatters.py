@@ -30,6 +30,41 @@ RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("cws_jupyter.core.templates.loader", "TemplateCheck"): ("catalog:check_html", "render_check"),
     ("cws_jupyter.core.sandbox.runtime", "SandboxInfo"): ("catalog:sandbox_html", "render_sandbox"),
+    # Usage analytics: the report, an export, recommendations, region advice.
+    ("cws_jupyter.core.analytics.models", "AnalyticsReport"): (
+        "analytics:report_html",
+        "render_analytics:render_report",
+    ),
+    ("cws_jupyter.core.analytics.models", "ExportResult"): (
+        "analytics:export_html",
+        "render_analytics:render_export",
+    ),
+    ("cws_jupyter.core.analytics.models", "Recommendations"): (
+        "analytics:recommendations_html",
+        "render_analytics:render_recommendations",
+    ),
+    ("cws_jupyter.core.analytics.models", "RegionAdvice"): (
+        "analytics:region_advice_html",
+        "render_analytics:render_region_advice",
+    ),
+    # The updater: builds on an old base, and a rebuild.
+    ("cws_jupyter.core.images.updates", "OutdatedReport"): (
+        "updates:outdated_html",
+        "render_updates:render_outdated",
+    ),
+    ("cws_jupyter.core.images.updates", "RebuildResult"): (
+        "updates:rebuild_html",
+        "render_updates:render_rebuild",
+    ),
+    # Image security: a scan and a policy check.
+    ("cws_jupyter.core.security.models", "SecurityReport"): (
+        "security:security_report_html",
+        "render_security:render_report",
+    ),
+    ("cws_jupyter.core.security.models", "PolicyCheck"): (
+        "security:policy_check_html",
+        "render_security:render_policy_check",
+    ),
     # The AMI lifecycle and its jobs.
     ("cws_jupyter.core.images.models", "ImageBuild"): (
         "lifecycle:build_html",
@@ -126,6 +161,20 @@ RESULT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
         "render_migrate:render_test_all",
     ),
 }
+
+
+def html_of(result: Any) -> str:
+    """The HTML a notebook shows for a core result (KeyError: not a registered result type)."""
+    return _html_renderer(RESULT_TYPES[_type_key(result)][0])(result)
+
+
+def text_renderer_of(result: Any) -> str:
+    """The terminal renderer's name (``module:function`` under ``cws_jupyter.cli``) of a result."""
+    return RESULT_TYPES[_type_key(result)][1]
+
+
+def _type_key(result: Any) -> tuple[str, str]:
+    return type(result).__module__, type(result).__name__
 
 
 def _html_renderer(spec: str) -> Callable[[Any], str]:

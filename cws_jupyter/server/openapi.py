@@ -41,7 +41,12 @@ ERROR_TEXT = {
     503: "AWS (or the sandbox), or the community registry, cannot be reached, or no credentials "
     "are configured",
 }
-RAW_SCHEMAS = {"OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document"}}
+RAW_SCHEMAS = {
+    "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document"},
+    "PrometheusText": {"type": "string", "description": "Prometheus text exposition, 0.0.4"},
+}
+#: Answers that are not JSON: model name -> media type.
+MEDIA_TYPES = {"PrometheusText": "text/plain; version=0.0.4"}
 TOKEN_HELP = (
     "The Jupyter server token, sent as `Authorization: token <token>`. Browser (cookie) sessions "
     "must also send the `_xsrf` cookie and an `X-XSRFToken` header on POST."
@@ -87,7 +92,10 @@ def _json(ref: str) -> dict[str, Any]:
 
 def _operation(route: Route, op: Operation) -> dict[str, Any]:
     """One operation object: parameters, body, the success answer, every documented error."""
-    ok: dict[str, Any] = {"description": op.summary, "content": _json(op.response)}
+    content = _json(op.response)
+    if op.response in MEDIA_TYPES:
+        content = {MEDIA_TYPES[op.response]: content.pop("application/json")}
+    ok: dict[str, Any] = {"description": op.summary, "content": content}
     if op.status == 202:
         ok["headers"] = {
             "Location": {

@@ -31,6 +31,7 @@ from .handlers import (
     TemplateValidateHandler,
     VersionHandler,
 )
+from .handlers_analytics import AnalyticsReportHandler, MetricsHandler
 from .handlers_community import (
     CommunityAmiHandler,
     CommunityAmisHandler,
@@ -53,6 +54,8 @@ from .handlers_migrate import (
     MigrateTemplateHandler,
     MigrateTestAllHandler,
 )
+from .handlers_security import AmiScanHandler
+from .handlers_updates import AmiOutdatedHandler, AmiRebuildHandler
 from .spec import ARCHITECTURES, STRATEGIES, Operation, Param, Route
 
 REGION = Param("region", "AWS region; default: the server's configured region", example="eu-west-1")
@@ -208,6 +211,52 @@ ROUTES: tuple[Route, ...] = (
         },
     ),
     Route(
+        "ami/outdated",
+        AmiOutdatedHandler,
+        {
+            "get": Operation(
+                "outdatedAmis",
+                "Which builds, copies and direct mappings are behind their base image or template",
+                "OutdatedReport",
+                params=(
+                    Param(
+                        "template",
+                        "A template to check (repeatable; default: every template with builds "
+                        "or direct mappings)",
+                    ),
+                    REGION,
+                    Param("all_regions", "Every commercial region", enum=BOOL),
+                ),
+                errors=(400, 404, 503),
+                description="Each image's base (the image its build started from) against the "
+                "template's base now: its SSM parameter, its search, or its distribution's "
+                "image, looked up through the cache as resolutions are. Status current, "
+                "outdated, template_changed (the template installs something else now) or "
+                "unknown, with the reason in words.",
+            )
+        },
+    ),
+    Route(
+        "ami/rebuild",
+        AmiRebuildHandler,
+        {
+            "post": Operation(
+                "rebuildAmi",
+                "Build a template afresh from its current base image (a job)",
+                "RebuildAccepted",
+                status=202,
+                body="RebuildRequest",
+                errors=(400, 404, 409, 429, 503),
+                description=JOB_202 + " The POST is the confirmation. A builder instance is "
+                "provisioned by script, imaged and terminated; once the new image is available "
+                "the template's earlier builds in the region are deprecated after `grace_days` "
+                "(never deleted). A failure removes the builder and any half-made image and "
+                "leaves the earlier builds as they were. 409 for an AMI-only template or no "
+                "base image in the region.",
+            )
+        },
+    ),
+    Route(
         "ami/{ami_id}/share",
         AmiShareHandler,
         {
@@ -268,6 +317,23 @@ ROUTES: tuple[Route, ...] = (
                 params=(AMI_ID,),
                 body="AmiPublishRequest",
                 errors=(400, 404, 409, 503),
+            )
+        },
+    ),
+    Route(
+        "ami/{ami_id}/scan",
+        AmiScanHandler,
+        {
+            "get": Operation(
+                "scanAmi",
+                "Scan an image: a score out of 100, findings with their fixes, recommendations",
+                "SecurityReport",
+                params=(AMI_ID, IMAGE_REGION),
+                errors=(400, 404, 503),
+                description="Checks the owner (AMI squatting), age, deprecation, public launch "
+                "permission, snapshot encryption, IMDSv2 and boot mode, adds Amazon Inspector's "
+                "findings when the account has Inspector (a note says why not otherwise), and "
+                "the configured policy's verdict (CWS_POLICY_FILE).",
             )
         },
     ),
@@ -486,6 +552,45 @@ ROUTES: tuple[Route, ...] = (
                 body="MigrateRequest",
                 errors=(400, 404, 429),
                 description=JOB_202,
+            )
+        },
+    ),
+    Route(
+        "analytics/report",
+        AnalyticsReportHandler,
+        {
+            "get": Operation(
+                "analyticsReport",
+                "Usage report: resolutions by method (count, p50, p95), launches, savings, regions",
+                "AnalyticsReport",
+                params=(
+                    Param(
+                        "since",
+                        "Only events of the last period: 30m, 24h, 7d, 2w; default: every "
+                        "event kept",
+                        example="7d",
+                    ),
+                ),
+                errors=(400, 409),
+                description="What `cws analytics report --json` prints; the events every "
+                "process spooled are ingested first. 409 when another process holds the "
+                "analytics database too long (a large export).",
+            )
+        },
+    ),
+    Route(
+        "metrics",
+        MetricsHandler,
+        {
+            "get": Operation(
+                "getMetrics",
+                "Prometheus metrics of the usage events recorded on this machine",
+                "PrometheusText",
+                errors=(409,),
+                description="Text exposition format 0.0.4: resolutions by method with a "
+                "histogram of their time, launches by template and result, builds, copies, "
+                "estimated savings. Authenticated like every route: give the scraper an "
+                "`Authorization: token <token>` header.",
             )
         },
     ),

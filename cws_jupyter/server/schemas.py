@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, ValidationError
 
+from ..core.analytics.models import AnalyticsReport
 from ..core.errors import BadInput
 from ..core.images.models import (
     CopyResult,
@@ -20,6 +21,7 @@ from ..core.images.models import (
     PublishResult,
     ShareResult,
 )
+from ..core.images.updates import OutdatedReport
 from ..core.instances.models import InstanceAction, InstanceList, LaunchPlan, LaunchResult
 from ..core.migration.models import (
     InstanceMigration,
@@ -34,6 +36,7 @@ from ..core.registry.models import AmiDetails, BrowsePage, RateResult, SubmitRes
 from ..core.resolver.availability import AvailabilityMatrix
 from ..core.resolver.models import CostComparison, Resolution
 from ..core.sandbox import SandboxInfo
+from ..core.security.models import SecurityReport
 from ..core.service import TemplateList
 from ..core.templates.loader import LoadedTemplate, TemplateCheck
 
@@ -247,6 +250,40 @@ class AmiPublishRequest(BaseModel):
 
     parameter: str = Field(min_length=1, max_length=1011, description="SSM parameter name")
     region: str | None = Field(None, max_length=40)
+
+
+class RebuildRequest(BaseModel):
+    """Body of ``POST ami/rebuild``: the POST is the confirmation (the CLI's ``--yes``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"template": "python-ml", "region": "eu-west-1"}]},
+    )
+
+    template: TemplateRef = Field(description="Template slug or display name")
+    region: RegionName | None = Field(None, description="Default: the server's configured region")
+    grace_days: int | None = Field(
+        None,
+        ge=1,
+        le=3650,
+        strict=True,
+        description="Days until the earlier builds are deprecated (default 14)",
+    )
+    instance_type: str | None = Field(
+        None, max_length=40, description="The builder's instance type (default: the template's)"
+    )
+
+
+class RebuildAccepted(JobAccepted):
+    """The 202 answer to ``POST ami/rebuild``: what the job builds from, and what it supersedes."""
+
+    template: str
+    region: str
+    base_ami: str = Field(description="The base image the builder starts from")
+    supersedes: list[str] = Field(
+        default_factory=list, description="Earlier builds deprecated once the new one is available"
+    )
+    grace_days: int
 
 
 class LaunchRequest(BaseModel):
@@ -471,6 +508,11 @@ MODELS: dict[str, type[BaseModel]] = {
         SubmitResult,
         RateResult,
         UseResult,
+        OutdatedReport,
+        RebuildRequest,
+        RebuildAccepted,
+        SecurityReport,
+        AnalyticsReport,
     )
 }
 

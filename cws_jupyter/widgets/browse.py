@@ -1,5 +1,6 @@
 """``BrowsePanel``: the template catalogue, filtered by category and a search box, with details;
-and, in a second tab, the community registry's images (``CommunityPanel``)."""
+in a second tab, the community registry's images (``CommunityPanel``); in a third, a security
+scan of any image (``ScanView``). The other tabs are built when first opened."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from .base import (
     short_error_html,
 )
 from .community import CommunityPanel
+from .security import ScanView
 
 ALL = ""
+TAB_TITLES = ("Templates", "Community", "Security")
 
 
 class BrowsePanel(Panel):
@@ -77,9 +80,11 @@ class BrowsePanel(Panel):
         )
         #: The community tab, built when first opened (it asks the registry).
         self.community: CommunityPanel | None = None
-        self.tabs = widgets.Tab(children=[self.templates_tab, widgets.VBox()])
-        self.tabs.set_title(0, "Templates")
-        self.tabs.set_title(1, "Community")
+        #: The security tab, built when first opened.
+        self.security: ScanView | None = None
+        self.tabs = widgets.Tab(children=[self.templates_tab, widgets.VBox(), widgets.VBox()])
+        for index, title in enumerate(TAB_TITLES):
+            self.tabs.set_title(index, title)
         self.tabs.observe(self._tab_opened, names="selected_index")
         self.children = [panel_title("Workstation templates"), self.tabs]
         self._refilter()
@@ -90,17 +95,35 @@ class BrowsePanel(Panel):
         assert self.community is not None
         return self.community
 
+    def open_security(self, ami_id: str | None = None, region: str | None = None) -> ScanView:
+        """Show the security tab (building it on first use), with ``ami_id`` filled in."""
+        self.tabs.selected_index = 2
+        assert self.security is not None
+        if ami_id:
+            self.security.show_image(ami_id, region)
+        return self.security
+
     def _tab_opened(self, change: Any) -> None:
         if change["new"] == 1 and self.community is None:
             self.community = CommunityPanel(self.service, template=self.matches.value)
-            self.tabs.children = [self.templates_tab, self.community]
-            self.tabs.set_title(1, "Community")
+        elif change["new"] == 2 and self.security is None:
+            self.security = ScanView(self.service)
+        else:
+            return
+        self.tabs.children = [
+            self.templates_tab,
+            self.community or widgets.VBox(),
+            self.security or widgets.VBox(),
+        ]
+        for index, title in enumerate(TAB_TITLES):
+            self.tabs.set_title(index, title)
 
     def wait(self, timeout: float = 120.0) -> None:
-        """Wait for this panel's and the community tab's background work."""
+        """Wait for this panel's and its tabs' background work."""
         super().wait(timeout)
-        if self.community is not None:
-            self.community.wait(timeout)
+        for tab in (self.community, self.security):
+            if tab is not None:
+                tab.wait(timeout)
 
     def filtered(self) -> list[Any]:
         """The templates matching the category and the search words (all words, any field)."""

@@ -25,6 +25,13 @@ from cws_jupyter.core.images.models import (
     StoredImage,
 )
 from cws_jupyter.core.images.stored_costs import StoredImageCost, StoredImageCosts
+from cws_jupyter.core.images.updates import (
+    BaseImage,
+    DeprecationRow,
+    OutdatedImage,
+    OutdatedReport,
+    RebuildResult,
+)
 from cws_jupyter.core.instances.models import (
     InstanceAction,
     InstanceList,
@@ -328,6 +335,50 @@ HOSTILE.update(
             ],
             failed=1,
             notes=[f"not loaded {EVIL}"],
+        ),
+    }
+)
+
+
+HOSTILE.update(
+    {
+        "OutdatedReport": OutdatedReport(
+            images=[
+                OutdatedImage(
+                    template=EVIL,
+                    region="eu-west-1",
+                    ami_id=AMI,
+                    name=EVIL,
+                    kind="build",
+                    built_from=AMI,
+                    current_base="ami-0fedcba9876543210",
+                    status="outdated",
+                    reason=f"a newer base {EVIL}",
+                )
+            ],
+            templates=[EVIL],
+            regions=["eu-west-1"],
+            counts={"outdated": 1},
+            notes=[f"note {EVIL}"],
+        ),
+        "RebuildResult": RebuildResult(
+            template=EVIL,
+            region="eu-west-1",
+            ami_id=AMI,
+            base=BaseImage(ami_id="ami-0fedcba9876543210", region="eu-west-1", name=EVIL),
+            build=HOSTILE["ImageBuild"],
+            builder_instance="i-0123456789abcdef0",
+            deprecated=[
+                DeprecationRow(
+                    ami_id="ami-0aaaaaaaaaaaaaaaa",
+                    region="eu-west-1",
+                    status="kept",
+                    message=f"kept {EVIL}",
+                )
+            ],
+            grace_days=14,
+            seconds=300.0,
+            notes=[f"note {EVIL}"],
         ),
     }
 )

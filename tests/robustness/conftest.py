@@ -47,7 +47,8 @@ def jp_server_config() -> Config:
 
 @pytest.fixture
 def api(jp_fetch: Any) -> Api:
-    """``await api(path, method=, body=, headers=)`` -> (status, json, response); never raises."""
+    """``await api(path, method=, body=, headers=)`` -> (status, json (text for a text/plain
+    answer), response); never raises."""
 
     async def call(
         path: str, method: str = "GET", body: Any = None, **kwargs: Any
@@ -63,6 +64,8 @@ def api(jp_fetch: Any) -> Api:
             **kwargs,
         )
         text = response.body.decode() if response.body else ""
+        if response.headers.get("Content-Type", "").startswith("text/plain"):
+            return response.code, text, response  # the Prometheus metrics route
         return response.code, json.loads(text) if text else None, response
 
     return call

@@ -80,3 +80,20 @@ def test_warnings_and_broken_files_are_shown(tmp_path: Path) -> None:
     assert (
         'class="cws-error"' in panel.load_errors.value and "broken.yml" in panel.load_errors.value
     )
+
+
+def test_the_security_tab_scans_an_image_from_the_panel(service: CwsService) -> None:
+    """The third tab is built when opened; an image put in it is scanned in the background and
+    its report (score, findings) shown; the other tabs are kept."""
+    panel = BrowsePanel(service=service)
+    assert panel.security is None
+    image = service.resolve("python-ml", region="us-east-1").ami_id
+    assert image
+    view = panel.open_security(image, "us-east-1")
+    assert panel.tabs.selected_index == 2 and panel.tabs.children[0] is panel.templates_tab
+    assert [panel.tabs.get_title(i) for i in range(3)] == ["Templates", "Community", "Security"]
+    view.scan()
+    panel.wait()
+    assert view.report is not None and view.report.ami_id == image
+    assert f"Security scan of {image}" in view.output.value
+    assert "/100" in view.output.value

@@ -129,7 +129,13 @@ DETAIL_FIELDS = (
     "public",
     "tags",
     "product_codes",
+    "encrypted",
+    "imds_support",
+    "boot_mode",
 )
+#: Part of every lookup key: bumped when what a cached lookup holds grows (v2: encryption, IMDS
+#: support and boot mode), so entries cached by an earlier version are simply not found.
+LOOKUP_VERSION = "v2"
 
 
 def _all_encrypted(mappings: list[dict[str, Any]]) -> bool | None:
@@ -474,7 +480,8 @@ class ImageCatalog:
                 "nothing fails)",
             )
             return None
-        return f"{self.namespace}|g{generation}|{region}|{op}|{json.dumps(params, sort_keys=True)}"
+        params_text = json.dumps(params, sort_keys=True)
+        return f"{self.namespace}|{LOOKUP_VERSION}|g{generation}|{region}|{op}|{params_text}"
 
     def _warn_once(self, kind: str, message: str) -> None:
         """Log ``message`` once for this catalog and kind of trouble."""

@@ -13,7 +13,7 @@ from ..aws.errors import aws_code, aws_errors
 from ..errors import CwsError, NotFound
 
 if TYPE_CHECKING:
-    from ..aws.images import ImageCatalog
+    from ..aws.images import AMIInfo, ImageCatalog
     from ..aws.session import AwsAccess
     from ..config import Settings
     from ..jobs import JobBook
@@ -38,6 +38,8 @@ class ImageContext:
     changed: Callable[[], None]
     #: The current hash of a template by slug (None when the template is not on the path).
     template_hash_of: Callable[[str], str | None] = lambda slug: None
+    #: Why the institutional policy (CWS_POLICY_FILE) denies an image; None: no policy.
+    denied: Callable[[AMIInfo], str | None] | None = None
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     # -- inputs --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from ..cleanup import undo_on_failure
 from ..errors import BadInput, Conflict, CwsError
 from ..progress import Progress, Reporter, silent
 from . import tags as T
+from .lineage import base_tags
 from .models import ImageBuild
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ def plan_create(
         T.CREATED_BY: _creator(ctx),
         T.SOURCE_INSTANCE: instance_id,
         T.SOURCE_AMI: instance.get("ImageId", ""),
+        # the base it started from, for `cws ami outdated` (an earlier build's, when the
+        # instance ran one of this template)
+        **base_tags(ctx.catalog, region, instance.get("ImageId"), template.slug),
         "Name": name,
         **extra,
     }

@@ -4,7 +4,7 @@ delete, deprecate, publish, stored costs). Long operations run as jobs in the sh
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..progress import Reporter, fan_out, silent
@@ -30,9 +30,15 @@ if TYPE_CHECKING:
     from .context import ImageContext
     from .copy import CopyPlan
     from .create import CreatePlan
+    from .rebuild import RebuildPlan
+    from .updates import OutdatedReport, RebuildResult
 
 #: A workstation name -> (instance id, region), or None when no workstation has that name.
 InstanceLookup = Callable[[str], "tuple[str, str] | None"]
+#: The job kind of ``cws ami rebuild``.
+REBUILD_JOB = "ami_rebuild"
+#: Days between a rebuild and the deprecation of the builds it supersedes (``--grace-days``).
+DEFAULT_GRACE_DAYS = 14
 
 
 class ImageManager:
@@ -44,14 +50,17 @@ class ImageManager:
         template: Callable[[str], LoadedTemplate],
         workstation: InstanceLookup = lambda name: None,
         provisioning: Callable[[str], str | None] = lambda ref: None,
+        templates: Callable[[], list[LoadedTemplate]] | None = None,
     ) -> None:
         """Operations over ``ctx``; ``template(ref)`` loads a template, ``workstation(name)``
         finds a workstation launched by cws (so builds can name it instead of its instance id),
-        ``provisioning(ref)`` says how it was provisioned (a complete image needs no wait)."""
+        ``provisioning(ref)`` says how it was provisioned (a complete image needs no wait),
+        ``templates()`` lists every template (default: the search path of the settings)."""
         self.ctx = ctx
         self._template = template
         self._workstation = workstation
         self._provisioning = provisioning
+        self._templates = templates or (lambda: _every_template(ctx))
 
     # -- build ---------------------------------------------------------------------------------
     def plan_create(
@@ -231,11 +240,94 @@ class ImageManager:
         plan = self.plan_copy(ami_id, regions, **options)  # type: ignore[arg-type]
         return self.run_copy(plan, progress=progress, cancel=cancel)
 
+    # -- keep current --------------------------------------------------------------------------
+    def outdated(
+        self,
+        templates: Sequence[str] | None = None,
+        region: str | None = None,
+        *,
+        all_regions: bool = False,
+    ) -> OutdatedReport:
+        """Each build, copy and direct mapping of ``templates`` (default: every template that has
+        any) against the template's base image now, and its template hash."""
+        from .updater import find_outdated
+
+        return find_outdated(
+            self.ctx, self._template, self._templates, templates, region, all_regions
+        )
+
+    def plan_rebuild(
+        self,
+        template: str | LoadedTemplate,
+        region: str | None = None,
+        *,
+        grace_days: int = DEFAULT_GRACE_DAYS,
+        instance_type: str | None = None,
+    ) -> RebuildPlan:
+        """Check a rebuild: the current base, the builder, the builds it will deprecate."""
+        from .rebuild import plan_rebuild
+
+        loaded = self._template(template) if isinstance(template, str) else template
+        return plan_rebuild(
+            self.ctx, loaded, region, grace_days=grace_days, instance_type=instance_type
+        )
+
+    def start_rebuild(self, plan: RebuildPlan) -> JobHandle:
+        """Record a rebuild job (to be run by ``run_rebuild``)."""
+        return self.ctx.jobs.start(REBUILD_JOB, total=100, params=plan.params)
+
+    def run_rebuild(
+        self,
+        plan: RebuildPlan,
+        job: JobHandle | None = None,
+        progress: Reporter = silent,
+        cancel: threading.Event | None = None,
+    ) -> RebuildResult:
+        """Rebuild as planned, as a job (a new one unless given)."""
+        from .rebuild import run_rebuild
+
+        job = job or self.start_rebuild(plan)
+        return job.run(  # type: ignore[no-any-return]
+            lambda: run_rebuild(self.ctx, plan, job, progress=fan_out(job, progress), cancel=cancel)
+        )
+
+    def rebuild(
+        self,
+        template: str | LoadedTemplate,
+        region: str | None = None,
+        grace_days: int = DEFAULT_GRACE_DAYS,
+        reporter: Reporter = silent,
+        *,
+        yes: bool = False,
+        instance_type: str | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RebuildResult:
+        """Build the template afresh from its current base (``yes`` required), then deprecate
+        its earlier builds in the region ``grace_days`` from now; none is deleted."""
+        from .rebuild import confirm
+
+        plan = self.plan_rebuild(
+            template, region, grace_days=grace_days, instance_type=instance_type
+        )
+        confirm(plan, yes)
+        return self.run_rebuild(plan, progress=reporter, cancel=cancel)
+
     # -- jobs ----------------------------------------------------------------------------------
     def recover(self, record: JobRecord) -> str | None:
-        """Clean up after an abandoned build or copy (``jobs.reconcile`` calls it)."""
+        """Clean up after an abandoned build, copy or rebuild (``jobs.reconcile`` calls it)."""
         if record.kind == "ami_create":
             return building.recover_create(self.ctx, record)
         if record.kind == "ami_copy":
             return copying.recover_copy(self.ctx, record)
+        if record.kind == REBUILD_JOB:
+            from .rebuild import recover_rebuild
+
+            return recover_rebuild(self.ctx, record)
         return None
+
+
+def _every_template(ctx: ImageContext) -> list[LoadedTemplate]:
+    """Every template on the search path of ``ctx``'s settings (those that load)."""
+    from ..templates.loader import TemplateLibrary
+
+    return TemplateLibrary.from_settings(ctx.settings).list()[0]

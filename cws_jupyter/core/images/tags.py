@@ -16,6 +16,13 @@ CREATED_BY = "cws:created-by"
 SOURCE_INSTANCE = "cws:source-instance"
 SOURCE_AMI = "cws:source-ami"
 SOURCE_REGION = "cws:source-region"
+#: The base image a build's instance started from (an OS or publisher image, never an earlier
+#: build of the same template) and its region: what ``cws ami outdated`` compares with the
+#: template's current base. Copies carry both unchanged.
+BASE_AMI = "cws:base-ami"
+BASE_REGION = "cws:base-region"
+#: On a builder instance of ``cws ami rebuild`` (launched, imaged, then terminated).
+BUILDER = "cws:builder"
 JOB = "cws:job"
 NAME = "cws:name"
 #: Tags cws-jupyter owns: a user's ``--tag`` may not set them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ class Resolver:
         regions: RegionMap,
         prices: PriceBook,
         community: CommunityLookup | None = None,
+        denied: Callable[[AMIInfo], str | None] | None = None,
     ):
         self.settings = settings
         self.catalog = catalog
@@ -45,6 +47,8 @@ class Resolver:
         self.prices = prices
         #: The community registry's lookups (None: no registry configured).
         self.community = community
+        #: Why the institutional policy (CWS_POLICY_FILE) denies an image; None: no policy.
+        self.denied = denied
         #: The in-region tiers, in the order the settings give.
         self.tiers = tiers_in_order(settings.tier_order)
         self.trusted = set(TRUSTED_OWNERS) | set(settings.extra_trusted_owners)
@@ -123,6 +127,9 @@ class Resolver:
         problem = usable(image, dt.datetime.now(dt.timezone.utc))
         if problem:
             raise BadInput(f"cannot launch from {problem}", field="ami")
+        why = self.denied(image) if self.denied is not None else None
+        if why:
+            raise BadInput(f"cannot use {ami_id}: denied by policy: {why}", field="ami")
         attempt = TierAttempt(
             tier=ResolutionMethod.DIRECT_MAPPING,
             region=region,
@@ -154,6 +161,7 @@ class Resolver:
             self.catalog,
             dt.datetime.now(dt.timezone.utc),
             community=self.community,
+            denied=self.denied,
         )
 
     # -- inputs ---------------------------------------------------------------------

@@ -36,6 +36,8 @@ class TierContext:
     prefetched: dict[tuple[str, str], Future[Any]] = field(default_factory=dict)
     #: The community registry (None: none configured).
     community: CommunityLookup | None = None
+    #: Why the institutional policy denies an image (None: allowed); None: no policy.
+    denied: Callable[[AMIInfo], str | None] | None = None
 
     def __post_init__(self) -> None:
         from ..images.tags import template_hash
@@ -353,11 +355,31 @@ def run_tiers(
             result = _result(
                 ResolutionMethod(tier.__name__), region, TierOutcome.ERROR, exc.message
             )
+        if result.image is not None and ctx.denied is not None:
+            result = _policy_checked(ctx.denied, result)
         result.attempt.duration_ms = round((time.perf_counter() - started) * 1000, 2)
         results.append(result)
         if result.image is not None or result.attempt.outcome is TierOutcome.ERROR:
             break
     return results
+
+
+def _policy_checked(denied: Callable[[AMIInfo], str | None], result: TierResult) -> TierResult:
+    """``result``, or, when the policy denies its image, the tier refused with the rule as the
+    reason (the chain goes on to the next tier, as for any image that cannot be used)."""
+    assert result.image is not None
+    why = denied(result.image)
+    if why is None:
+        return result
+    refused = _result(
+        result.attempt.tier,
+        result.attempt.region,
+        TierOutcome.REFUSED,
+        f"{result.image.ami_id} is denied by policy: {why}",
+        warnings=result.warnings,
+    )
+    refused.attempt.ami_id = result.image.ami_id
+    return refused
 
 
 def prefetch(
