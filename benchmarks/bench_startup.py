@@ -6,12 +6,16 @@ Every row is a whole new process, timed end to end as a user runs it, in this on
 rows interleaved run by run so that a noisy machine slows them all alike. Rows:
 
 - ``python -c pass`` and ``python -c "import pydantic, yaml"`` (the floor and the goal's unit);
+- the stack's floor: a process importing what every `cws` command stands on (click, rich's
+  console, yaml) and defining one pydantic model. ``import pydantic`` alone loads almost nothing
+  (pydantic 2 imports lazily; its schema machinery loads with the first model class), so the
+  goal's unit leaves out what the first model costs every program built on pydantic;
 - ``cws templates list`` (no AWS at all);
 - ``cws --sandbox ami resolve python-ml --region eu-west-1`` answered from the lookup cache
   (0 AWS calls; the sandbox is started and the cache filled before timing);
 - ``%load_ext cws_jupyter`` in a fresh IPython shell (the load alone, timed inside the process).
 
-Each row reports its median, its ratio to ``import pydantic, yaml``, and which AWS libraries the
+Each row reports its median, its ratio to ``import pydantic, yaml`` and to the stack's floor, and which AWS libraries the
 process imported (a cached resolve and a template listing need none). Goal (issue 8): the
 listing and the cached resolve within 2.5x of ``import pydantic, yaml``; %load_ext under 1 s.
 """
@@ -54,6 +58,15 @@ LOAD_EXT_PROBE = (
 )
 
 
+STACK_FLOOR = "floor: click, rich, yaml + one pydantic model"
+STACK_FLOOR_CODE = (
+    "import click, rich.console, rich.table, yaml\n"
+    "from pydantic import BaseModel\n"
+    "class One(BaseModel):\n"
+    "    x: int = 1\n"
+)
+
+
 @dataclass
 class Row:
     """One measured process kind."""
@@ -61,6 +74,7 @@ class Row:
     name: str
     median_ms: float
     ratio: float | None
+    floor_ratio: float | None
     imports: str
     note: str = ""
 
@@ -97,6 +111,7 @@ def cases() -> list[Case]:
     return [
         Case("python -c pass", [py, "-c", "pass"]),
         Case("python -c 'import pydantic, yaml'", [py, "-c", "import pydantic, yaml"]),
+        Case(STACK_FLOOR, [py, "-c", STACK_FLOOR_CODE]),
         Case("cws templates list", [*cws, "templates", "list"]),
         Case(
             "cws --sandbox ami resolve (cached)",
@@ -130,6 +145,7 @@ def measure(runs: int) -> list[Row]:
             check=False,
         )
     unit = statistics.median(samples["python -c 'import pydantic, yaml'"])
+    floor = statistics.median(samples[STACK_FLOOR])
     rows = []
     for case in all_cases:
         median = statistics.median(samples[case.name])
@@ -139,6 +155,7 @@ def measure(runs: int) -> list[Row]:
                 case.name,
                 round(median, 1),
                 round(median / unit, 2) if is_cws else None,
+                round(median / floor, 2) if is_cws else None,
                 imports.get(case.name, "") or "-",
             )
         )
@@ -155,10 +172,13 @@ def main() -> None:
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2))
         return
-    print(f"{'process':42} {'median ms':>10} {'x import':>9}  AWS libraries imported")
+    print(
+        f"{'process':44} {'median ms':>10} {'x import':>9} {'x floor':>8}  AWS libraries imported"
+    )
     for r in rows:
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
-        print(f"{r.name:42} {r.median_ms:10.1f} {ratio:>9}  {r.imports}")
+        floor = f"{r.floor_ratio:.2f}" if r.floor_ratio is not None else ""
+        print(f"{r.name:44} {r.median_ms:10.1f} {ratio:>9} {floor:>8}  {r.imports}")
 
 
 if __name__ == "__main__":
