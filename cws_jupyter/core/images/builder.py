@@ -197,40 +197,17 @@ def builder_user_data(template: Template) -> str:
 
 def remove_builder(ctx: ImageContext, region: str, made: dict[str, str]) -> str:
     """Terminate the builder, then delete its security group; what was done, in words."""
-    from ..instances.network import delete_group
+    from ..instances.teardown import tear_down
 
-    ec2 = ctx.ec2(region)
-    done: list[str] = []
-    problems: list[str] = []
-    instance_id = made.get("instance")
-    if instance_id:
-        try:
-            with aws_errors(region, f"terminating builder {instance_id}"):
-                ec2.terminate_instances(InstanceIds=[instance_id])
-            wait_for(
-                ec2,
-                "instance_terminated",
-                {"InstanceIds": [instance_id]},
-                region=region,
-                what=f"builder {instance_id}",
-                poll_seconds=ctx.access.poll_seconds,
-                timeout_seconds=RUNNING_MAX_S,
-            )
-            done.append(f"builder {instance_id} terminated")
-        except CwsError as exc:
-            problems.append(
-                f"builder {instance_id} could not be terminated ({exc.message}): terminate it "
-                f"with `aws ec2 terminate-instances --instance-ids {instance_id} --region {region}`"
-            )
-    group = made.get("security_group")
-    if group:
-        why = delete_group(ec2, region, group, ctx.access.poll_seconds)
-        if why:
-            problems.append(f"security group {group} was kept ({why})")
-        else:
-            done.append(f"security group {group} deleted")
-    if problems:
-        return (
-            "cleanup left: " + "; ".join(problems) + (f" (done: {', '.join(done)})" if done else "")
-        )
-    return ", ".join(done) if done else "no builder was made"
+    result = tear_down(
+        ctx.ec2(region),
+        region,
+        made,
+        poll_seconds=ctx.access.poll_seconds,
+        timeout_seconds=RUNNING_MAX_S,
+        what="builder",
+        fix=True,
+    )
+    if result.problems:
+        return result.summary("")
+    return ", ".join(result.done) if result.done else "no builder was made"

@@ -24,7 +24,7 @@ from ..templates.fields import check_instance_type
 from .base import base_image
 from .book import check_name
 from .models import InstanceRecord, LaunchPlan, LaunchResult
-from .network import check_cidrs, create_group, default_vpc, delete_group
+from .network import check_cidrs, create_group, default_vpc
 
 if TYPE_CHECKING:
     from ..jobs import JobHandle, JobRecord
@@ -364,42 +364,20 @@ def _addresses(ec2: Any, region: str, instance_id: str) -> dict[str, str | None]
 
 def undo_launch(ctx: InstanceContext, region: str, made: dict[str, str], key: str) -> str:
     """Terminate what a failed launch made and free its name; returns what was done, in words."""
-    ec2 = ctx.ec2(region)
-    done: list[str] = []
-    problems: list[str] = []
-    instance_id = made.get("instance")
-    if instance_id:
-        try:
-            with aws_errors(region, f"terminating {instance_id}"):
-                ec2.terminate_instances(InstanceIds=[instance_id])
-            wait_for(
-                ec2,
-                "instance_terminated",
-                {"InstanceIds": [instance_id]},
-                region=region,
-                what=f"instance {instance_id}",
-                poll_seconds=ctx.access.poll_seconds,
-                timeout_seconds=MAX_WAIT_S,
-            )
-            done.append(f"instance {instance_id} terminated")
-        except CwsError as exc:
-            problems.append(f"instance {instance_id} could not be terminated ({exc.message})")
-    group = made.get("security_group")
-    if group:
-        why = delete_group(ec2, region, group, ctx.access.poll_seconds)
-        if why:
-            problems.append(f"security group {group} was kept ({why})")
-        else:
-            done.append(f"security group {group} deleted")
+    from .teardown import tear_down
+
+    result = tear_down(
+        ctx.ec2(region),
+        region,
+        made,
+        poll_seconds=ctx.access.poll_seconds,
+        timeout_seconds=MAX_WAIT_S,
+    )
     try:
         ctx.book.release(key)
     except CwsError as exc:
-        problems.append(f"the name stays reserved ({exc.message})")
-    if problems:
-        return (
-            "cleanup left: " + "; ".join(problems) + (f" (done: {', '.join(done)})" if done else "")
-        )
-    return ("; ".join(done) + ": nothing is left behind") if done else "nothing was made"
+        result.problems.append(f"the name stays reserved ({exc.message})")
+    return result.summary("nothing was made")
 
 
 def recover_launch(ctx: InstanceContext, record: JobRecord) -> str | None:
