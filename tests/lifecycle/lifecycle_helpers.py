@@ -6,7 +6,6 @@ Also imported by the helper scripts the tests run as separate processes (``crash
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from cws_jupyter.core.config import Settings
-from cws_jupyter.core.errors import CwsError, NotFound
 from cws_jupyter.core.instances.models import LaunchResult
 from cws_jupyter.core.service import CwsService
 
@@ -108,42 +106,6 @@ def counts(state: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, int]]:
     return {region: {k: len(v) for k, v in kinds.items()} for region, kinds in state.items()}
 
 
-class Cleanup:
-    """Workstations and images a test made, removed at its end even when it fails (so one
-    test's leftovers never change what the next test in the same sandbox resolves)."""
-
-    def __init__(self, svc: CwsService) -> None:
-        self.svc = svc
-        self.workstations: list[str] = []
-        self.images: list[tuple[str, str]] = []
-
-    def workstation(self, name: str) -> str:
-        self.workstations.append(name)
-        return name
-
-    def image(self, region: str, ami_id: str) -> str:
-        self.images.append((region, ami_id))
-        return ami_id
-
-    def run(self) -> None:
-        """Remove everything registered; what is already gone is fine, other failures warn."""
-        steps: list[tuple[str, Callable[[], object]]] = [
-            (f"terminate {name}", lambda n=name: self.svc.instances.act(n, "terminate", yes=True))
-            for name in self.workstations
-        ]
-        steps += [
-            (f"delete {ami}", lambda a=ami, r=region: self.svc.images.delete(a, r, yes=True))
-            for region, ami in reversed(self.images)
-        ]
-        for what, step in steps:
-            try:
-                step()
-            except NotFound:
-                pass  # terminated or deleted by the test itself
-            except CwsError as exc:
-                warnings.warn(f"cleanup could not {what}: {exc.message}", stacklevel=1)
-
-
 # -- fault injection: botocore ``before-send`` handlers answering with AWS-shaped errors -------
 class _Body:
     """The raw body of a canned HTTP response (what botocore reads from urllib3)."""
@@ -208,3 +170,13 @@ def on_send(
 
     svc.access.client("ec2", region).meta.events.register(f"before-send.ec2.{operation}", hook)
     return seen
+
+
+def __getattr__(name: str) -> Any:
+    """``Cleanup`` (shared with tests/updates) lives in ``cws_testing``, which the scripts run
+    as processes (crash_during.py, cli_with_faults.py) do not have on their path."""
+    if name == "Cleanup":
+        from cws_testing.cleanup import Cleanup
+
+        return Cleanup
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

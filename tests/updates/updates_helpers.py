@@ -9,14 +9,14 @@ workstation as a user would (``build``), and everything it made is removed at th
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-from cws_jupyter.core.errors import CwsError, NotFound
+from cws_testing.cleanup import Cleanup as Cleanup  # shared by the sandbox test folders
+
 from cws_jupyter.core.images.models import ImageBuild
 from cws_jupyter.core.service import CwsService
 
@@ -60,41 +60,6 @@ def template_text(
             lines.append("  ami_mappings:")
         lines.append(f"    {region}: {ami}")
     return "\n".join(lines) + "\n"
-
-
-class Cleanup:
-    """Workstations and images a test made, removed at its end even when it fails."""
-
-    def __init__(self, svc: CwsService) -> None:
-        self.svc = svc
-        self.workstations: list[str] = []
-        self.images: list[tuple[str, str]] = []
-
-    def workstation(self, name: str) -> str:
-        self.workstations.append(name)
-        return name
-
-    def image(self, region: str, ami_id: str) -> str:
-        self.images.append((region, ami_id))
-        return ami_id
-
-    def run(self) -> None:
-        """Remove everything registered; what is already gone is fine, other failures warn."""
-        steps: list[tuple[str, Callable[[], object]]] = [
-            (f"terminate {name}", lambda n=name: self.svc.instances.act(n, "terminate", yes=True))
-            for name in self.workstations
-        ]
-        steps += [
-            (f"delete {ami}", lambda a=ami, r=region: self.svc.images.delete(a, r, yes=True))
-            for region, ami in reversed(self.images)
-        ]
-        for what, step in steps:
-            try:
-                step()
-            except NotFound:
-                pass
-            except CwsError as exc:
-                warnings.warn(f"cleanup could not {what}: {exc.message}", stacklevel=1)
 
 
 class Lab:
