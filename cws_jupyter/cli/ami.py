@@ -199,6 +199,11 @@ def regions_checked(report: Reporter) -> Callable[[int, int], None]:
     return tell
 
 
-for _command in (*LIFECYCLE_COMMANDS, *COMMUNITY_COMMANDS, *UPDATE_COMMANDS, ami_scan):
+for _command in (
+    *LIFECYCLE_COMMANDS,
+    *COMMUNITY_COMMANDS,
+    *UPDATE_COMMANDS,
+    ami_scan,
+    ami_recommend,
+):
     ami.add_command(_command)
-ami.add_command(ami_recommend)

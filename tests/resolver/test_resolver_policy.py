@@ -83,9 +83,7 @@ def test_an_image_named_by_the_caller_is_refused_with_the_rule(
     assert "allowed_owners" in caught.value.message and caught.value.field == "ami"
 
 
-def test_an_edited_policy_applies_to_the_next_resolve(
-    world, make_service, tmp_path: Path
-) -> None:
+def test_an_edited_policy_applies_to_the_next_resolve(world, make_service, tmp_path: Path) -> None:
     file = policy(tmp_path, f'allowed_owners: ["{AMAZON}"]\n')
     svc: CwsService = make_service(TEMPLATE, policy_file=file)
     assert svc.resolve("t", region="eu-west-1").resolution_method.value == "dynamic_search"
@@ -93,9 +91,7 @@ def test_an_edited_policy_applies_to_the_next_resolve(
     assert svc.resolve("t", region="eu-west-1").resolution_method.value == "direct_mapping"
 
 
-def test_a_broken_policy_file_is_an_error_naming_it(
-    world, make_service, tmp_path: Path
-) -> None:
+def test_a_broken_policy_file_is_an_error_naming_it(world, make_service, tmp_path: Path) -> None:
     file = policy(tmp_path, "allowed_owners: [unclosed\n")
     with pytest.raises(BadInput) as caught:
         make_service(TEMPLATE, policy_file=file).resolve("t", region="eu-west-1")
@@ -106,7 +102,5 @@ def test_a_missing_policy_file_is_an_error_not_an_open_door(
     world, make_service, tmp_path: Path
 ) -> None:
     with pytest.raises(BadInput) as caught:
-        make_service(TEMPLATE, policy_file=tmp_path / "nope.yaml").resolve(
-            "t", region="eu-west-1"
-        )
+        make_service(TEMPLATE, policy_file=tmp_path / "nope.yaml").resolve("t", region="eu-west-1")
     assert "nope.yaml" in caught.value.message
