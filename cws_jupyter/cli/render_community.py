@@ -22,7 +22,7 @@ def render_browse(console: Console, page: Any) -> None:
     if not page.items:
         console.print("no community images match")
         return
-    console.print(f"[bold]community images[/bold] ({page.total}; page {page.page})")
+    console.print(f"[bold]community images[/bold] ({page.total_label}; page {page.page})")
     for item in page.items:
         check = "[green]verified[/green]" if item.verified else "[yellow]not verified[/yellow]"
         console.print(f"[bold]{_e(item.ami_id)}[/bold]  {_e(item.name)}")

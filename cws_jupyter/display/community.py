@@ -64,7 +64,7 @@ def browse_html(page: Any) -> str:
     ]
     shown = (page.page - 1) * page.per_page + len(page.items)
     footer = (
-        tag("div", f"{shown} of {page.total}; next: page {page.page + 1}", f"color: {MUTED}")
+        tag("div", f"{shown} of {page.total_label}; next: page {page.page + 1}", f"color: {MUTED}")
         if shown < page.total
         else ""
     )
@@ -75,7 +75,7 @@ def browse_html(page: Any) -> str:
             cls="cws-community",
         ),
         footer,
-        title=f"Community images ({page.total})",
+        title=f"Community images ({page.total_label})",
     )
 
 

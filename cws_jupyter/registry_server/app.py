@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -46,17 +48,32 @@ def make_server(ctx: ServerContext) -> HTTPServer:
 
 
 async def serve(registry: CommunityRegistry, host: str, port: int, threads: int = 16) -> None:
-    """Serve until SIGINT or SIGTERM, then stop accepting, finish, and close the registry."""
-    ctx = make_context(registry, threads)
-    server = make_server(ctx)
+    """Serve on ``host:port`` until SIGINT or SIGTERM (see ``serve_sockets``)."""
     sockets = bind_sockets(port, host)
+
+    def ready(bound: int) -> None:
+        log.warning("cws-registry serving http://%s:%d (%s)", host, bound, registry.describe())
+
+    await serve_sockets(registry, sockets, threads, ready)
+
+
+async def serve_sockets(
+    registry: CommunityRegistry,
+    sockets: list[socket.socket],
+    threads: int,
+    ready: Callable[[int], None],
+) -> None:
+    """Get the registry ready (its catalog loaded), serve on ``sockets`` (``ready`` is told the
+    port), and at SIGINT or SIGTERM stop accepting, finish, and close the registry."""
+    ctx = make_context(registry, threads)
+    await asyncio.get_running_loop().run_in_executor(ctx.executor, registry.warm)
+    server = make_server(ctx)
     server.add_sockets(sockets)
-    port = sockets[0].getsockname()[1]  # the port chosen when 0 was asked for
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.warning("cws-registry serving http://%s:%d (%s)", host, port, registry.describe())
+    ready(sockets[0].getsockname()[1])  # the port chosen when 0 was asked for
     await stop.wait()
     server.stop()
     await server.close_all_connections()

@@ -1,6 +1,6 @@
 """The `cws-registry` command: serve the registry, migrate its database, manage write tokens.
 
-    cws-registry [--db URL] [--cache URL] [--host 127.0.0.1] [--port 8948]   # serve
+    cws-registry [--db URL] [--cache URL] [--host 127.0.0.1] [--port 8948] [--processes N]
     cws-registry migrate [--db URL]
     cws-registry token create USER [--account ID] [--db URL]
     cws-registry token revoke USER-OR-TOKEN-PREFIX [--db URL]
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from ..core.errors import CwsError
-from ..core.registry.limits import WRITES_PER_MINUTE
+from ..core.registry.limits import MAX_STALENESS_SECONDS, WRITES_PER_MINUTE
 
 F = TypeVar("F", bound=Callable[..., Any])
 DB_HELP = "Database URL: duckdb:///path/registry.duckdb or postgresql://user@host/db."
@@ -76,6 +76,13 @@ def db_option(command: F) -> F:
     help="Threads running database and AWS calls (also the PostgreSQL pool size).",
 )
 @click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port (one per core; PostgreSQL only).",
+)
+@click.option(
     "--writes-per-minute",
     default=WRITES_PER_MINUTE,
     show_default=True,
@@ -86,6 +93,21 @@ def db_option(command: F) -> F:
     "--no-verify",
     is_flag=True,
     help="Do not check submitted images with AWS (records are stored unverified).",
+)
+@click.option(
+    "--catalog/--no-catalog",
+    default=True,
+    show_default=True,
+    help="Answer browse, best and details from an in-memory read model of the records "
+    "(~1.5 KB a record); --no-catalog asks the database every time.",
+)
+@click.option(
+    "--max-staleness-ms",
+    default=int(MAX_STALENESS_SECONDS * 1000),
+    show_default=True,
+    type=click.IntRange(0, 60_000),
+    help="How far behind other processes' writes an answer may be: this process checks for "
+    "changes at most this often (its own writes show at once); 0 checks on every read.",
 )
 @click.option(
     "--log-level",
@@ -105,8 +127,11 @@ def cli(
     host: str,
     port: int,
     threads: int,
+    processes: int,
     writes_per_minute: int,
     no_verify: bool,
+    catalog: bool,
+    max_staleness_ms: int,
     log_level: str,
 ) -> None:
     """cws-registry: the community AMI registry server (serves when no command is given)."""
@@ -118,15 +143,55 @@ def cli(
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    registry = CommunityRegistry.open(
-        db_url,
-        cache_url,
-        cache_prefix=cache_prefix,
-        verifier=NoVerifier() if no_verify else aws_verifier(),
-        writes_per_minute=writes_per_minute,
-        pool_size=threads,
+
+    def open_registry(run_migrations: bool = True) -> CommunityRegistry:
+        return CommunityRegistry.open(
+            db_url,
+            cache_url,
+            cache_prefix=cache_prefix,
+            verifier=NoVerifier() if no_verify else aws_verifier(),
+            writes_per_minute=writes_per_minute,
+            pool_size=threads,
+            catalog=catalog,
+            max_staleness=max_staleness_ms / 1000,
+            run_migrations=run_migrations,
+        )
+
+    if processes > 1:
+        sys.exit(_serve_processes(open_registry, db_url, cache_url, host, port, threads, processes))
+    asyncio.run(serve(open_registry(), host, port, threads))
+
+
+def _serve_processes(
+    open_registry: Callable[..., Any],
+    db_url: str | None,
+    cache_url: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    processes: int,
+) -> int:
+    """Migrate once, then fork the servers (each opens its own registry after the fork)."""
+    from ..core.errors import BadInput
+    from ..core.registry.migrations import migrate as run_migrations
+    from ..core.registry.storage import open_database, redact
+    from .processes import serve_processes
+
+    db = open_database(db_url)
+    try:
+        if db.kind == "duckdb":
+            raise BadInput(
+                f"--processes {processes} needs PostgreSQL: DuckDB lets one process open "
+                f"{redact(db.url)}; run one process, or use --db postgresql://...",
+                field="processes",
+            )
+        run_migrations(db)
+        description = f"{redact(db.url)} (cache: {'redis' if cache_url else 'none'})"
+    finally:
+        db.close()  # nothing of it may cross the fork
+    return serve_processes(
+        lambda: open_registry(run_migrations=False), host, port, threads, processes, description
     )
-    asyncio.run(serve(registry, host, port, threads))
 
 
 @cli.command()

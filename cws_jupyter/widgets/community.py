@@ -86,7 +86,7 @@ class CommunityPanel(Panel):
             self.matches.options = [
                 (f"{item.name} ({item.template})", item.ami_id) for item in page.items
             ]
-            self._say(f"{len(page.items)} of {page.total} community images")
+            self._say(f"{len(page.items)} of {page.total_label} community images")
             if page.items:
                 self.matches.value = page.items[0].ami_id
 

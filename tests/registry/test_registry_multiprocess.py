@@ -78,8 +78,11 @@ def registry_argv(db: str, *extra: str) -> list[str]:
 def two_servers(
     pg_url: str, redis_ready: str, redis_prefix: str, tmp_path: Path
 ) -> Iterator[tuple[Process, Process]]:
-    """Two processes on one schema and one Redis prefix."""
-    argv = registry_argv(pg_url, "--cache", redis_ready, "--cache-prefix", redis_prefix)
+    """Two processes on one schema and one Redis prefix, each checking for the other's writes
+    on every read (``--max-staleness-ms 0``: no answer is behind any committed write)."""
+    argv = registry_argv(
+        pg_url, "--cache", redis_ready, "--cache-prefix", redis_prefix, "--max-staleness-ms", "0"
+    )
     first = Process(argv, tmp_path / "one.log")
     try:
         second = Process(argv, tmp_path / "two.log")
@@ -160,3 +163,49 @@ def test_a_second_process_cannot_open_a_duckdb_file_in_use(tmp_path: Path) -> No
         assert requests.get(first.url + "/health", timeout=10).json()["ok"] is True
     finally:
         first.stop()
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux)."""
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(child) for child in text.split()]
+
+
+def test_processes_share_one_port_and_stop_together(pg_url: str, tmp_path: Path) -> None:
+    """`--processes 2`: two servers behind one port (as on a two-core host), one answer."""
+    admin = CommunityRegistry.open(pg_url)
+    try:
+        alice = admin.create_token("alice").token
+        bob = admin.create_token("bob").token
+    finally:
+        admin.close()
+    server = Process(
+        registry_argv(pg_url, "--processes", "2", "--max-staleness-ms", "0"),
+        tmp_path / "forked.log",
+    )
+    try:
+        children = _children(server.proc.pid)
+        assert len(children) == 2
+        record = Api(server.url).post(AMIS, submission(3), alice).json()
+        path = f"{AMIS}/{record['ami_id']}"
+        assert Api(server.url).post(f"{path}/rate", {"rating": 5}, bob).status_code == 200
+        # new connections land on either process: every one sees the write
+        answers = [Api(server.url).get(path).json()["rating"] for _ in range(12)]
+        assert answers == [5.0] * 12
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0, server.log.read_text(errors="replace")
+    for child in children:
+        assert not Path(f"/proc/{child}").exists()
+
+
+def test_processes_need_postgresql(tmp_path: Path) -> None:
+    done = subprocess.run(
+        registry_argv(f"duckdb://{tmp_path / 'registry.duckdb'}", "--processes", "2"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "processes" in done.stderr and "PostgreSQL" in done.stderr

@@ -1,9 +1,12 @@
 """The community AMI registry: publish, find, rate and launch images others built.
 
-``CommunityRegistry`` is the façade; ``storage`` opens DuckDB or PostgreSQL from a URL,
-``migrations`` versions the schema, ``queries``/``writes`` hold the SQL, ``ranking`` the Bayesian
-order, ``verify`` the AWS ownership check, ``cache``/``ratelimit`` the optional Redis parts.
-Nothing here imports tornado, Jupyter, boto3, duckdb, psycopg or redis at import time.
+``CommunityRegistry`` is the façade (its reads in ``reads``, tokens in ``accounts``);
+``storage`` opens DuckDB or PostgreSQL from a URL, ``migrations`` versions the schema,
+``queries``/``writes`` hold the SQL (``facets`` and ``reviews`` what writes keep current for
+reads), ``ranking`` the Bayesian order, ``catalog`` the in-memory read model browsing is answered
+from (``recordtable`` its columns and orders, ``textindex`` its word index), ``verify`` the AWS
+ownership check, ``cache``/``ratelimit`` the caches and the optional Redis parts. Nothing here
+imports tornado, Jupyter, boto3, duckdb, psycopg, redis or numpy at import time.
 """
 
 from __future__ import annotations

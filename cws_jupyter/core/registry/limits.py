@@ -24,6 +24,11 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 #: The deepest page served (page x per_page stays bounded: deep offsets cost a scan).
 MAX_PAGE = 10_000
+#: Where a text search (``q``) stops counting on a backend that counts by scanning
+#: (PostgreSQL): past it, ``total`` is this number and ``total_is_estimate`` is true, so a search
+#: matching most of the registry costs a bounded amount of work. Filters without ``q`` are
+#: counted exactly from maintained facet counts.
+COUNT_CAP = 1_000
 DEFAULT_REVIEWS_PER_PAGE = 20
 MAX_REVIEWS_PER_PAGE = 100
 
@@ -33,6 +38,10 @@ RATE_WINDOW_SECONDS = 60
 
 #: How long a cached browse page or details answer lives (a write invalidates it sooner).
 CACHE_TTL_SECONDS = 300
+#: How far behind another process's write a registry process may answer: it checks for
+#: newer record versions (and the shared cache generation) at most this often. Its own writes
+#: show at once. 0 checks on every read.
+MAX_STALENESS_SECONDS = 0.1
 
 #: The orders ``browse`` accepts (``best`` is the default; see ``ranking``).
 SORTS = ("best", "rating", "downloads", "recent", "name")

@@ -9,10 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from . import facets, reviews
 from .storage import Database, Sql
 
 #: The advisory lock's first key ("cwsr" in ASCII); the second is the schema's name hashed.
 LOCK_KEY = 0x63777372
+#: The star counts kept per record (``stars_1`` .. ``stars_5``).
+STARS = (1, 2, 3, 4, 5)
+#: Recounts every record's ``stars_N`` from its ratings (migration 3, and bulk loads).
+STARS_REBUILD = (
+    "UPDATE ami_registry SET "
+    + ", ".join(f"stars_{n} = s.n{n}" for n in STARS)
+    + " FROM (SELECT ami_id, "
+    + ", ".join(f"count(*) FILTER (WHERE rating = {n}) AS n{n}" for n in STARS)
+    + " FROM ami_ratings GROUP BY ami_id) s WHERE s.ami_id = ami_registry.ami_id"
+)
+#: The columns of each browse order (as ``queries.ORDER_BY``), indexed on PostgreSQL after
+#: ``template_name`` and after ``category`` so a filtered page reads only the rows it shows.
+SORT_INDEX_COLUMNS = {
+    "rank": "rank_score DESC, ami_id",
+    "bayes": "rating_bayes DESC, ami_id",
+    "downloads": "download_count DESC, ami_id",
+    "recent": "last_updated DESC, ami_id",
+    "name": "name, ami_id",
+}
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,44 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX idx_search ON ami_registry USING gin (search_text gin_trgm_ops)",
         ),
     ),
+    Migration(
+        3,
+        "record versions, facet and star counts, newest reviews, an index per browse order",
+        common=(
+            # one counter, bumped by every write that changes a record (its row lock makes
+            # concurrent writers commit in version order): readers fetch what changed since
+            """CREATE TABLE registry_version (
+                id INTEGER PRIMARY KEY,
+                value BIGINT NOT NULL
+            )""",
+            "INSERT INTO registry_version (id, value) VALUES (1, 0)",
+            "ALTER TABLE ami_registry ADD COLUMN row_version BIGINT DEFAULT 0",
+            """CREATE TABLE ami_facets (
+                template_name VARCHAR(100) NOT NULL,
+                category VARCHAR(50) NOT NULL,
+                region VARCHAR(20) NOT NULL,
+                records INTEGER NOT NULL,
+                PRIMARY KEY (template_name, category, region)
+            )""",
+            *facets.REBUILD,
+            # nullable with a default: DuckDB cannot add a NOT NULL column to a referenced table
+            *(f"ALTER TABLE ami_registry ADD COLUMN stars_{n} INTEGER DEFAULT 0" for n in STARS),
+            STARS_REBUILD,
+            "ALTER TABLE ami_registry ADD COLUMN recent_reviews TEXT",
+        ),
+        duckdb=(reviews.REBUILD["duckdb"],),
+        postgresql=(
+            reviews.REBUILD["postgresql"],
+            "CREATE INDEX idx_row_version ON ami_registry (row_version)",
+            "DROP INDEX idx_template_rank",
+            "DROP INDEX idx_category_rank",
+            *(
+                f"CREATE INDEX idx_{column}_{sort} ON ami_registry ({column}, {order})"
+                for column in ("template_name", "category")
+                for sort, order in SORT_INDEX_COLUMNS.items()
+            ),
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -164,8 +222,9 @@ def current_version(db: Database) -> int:
         return int(sql.value("SELECT coalesce(max(version), 0) FROM schema_version") or 0)
 
 
-def migrate(db: Database) -> list[int]:
-    """Apply every migration ``db`` lacks, in order; the versions applied (empty: up to date)."""
+def migrate(db: Database, target: int = LATEST) -> list[int]:
+    """Apply every migration ``db`` lacks up to ``target``, in order; the versions applied
+    (empty: up to date)."""
     applied: list[int] = []
     with db.write() as sql:
         if db.kind == "postgresql":
@@ -173,7 +232,7 @@ def migrate(db: Database) -> list[int]:
         _ensure_version_table(sql)
         done = {row[0] for row in sql.all("SELECT version FROM schema_version")}
         for migration in MIGRATIONS:
-            if migration.version not in done:
+            if migration.version not in done and migration.version <= target:
                 _apply(sql, db.kind, migration)
                 applied.append(migration.version)
     return applied

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .limits import (
+    COUNT_CAP,
     IMAGE_ID_PATTERN,
     MAX_CATEGORY_CHARS,
     MAX_DESCRIPTION_CHARS,
@@ -129,7 +130,18 @@ class BrowsePage(BaseModel):
     items: list[CommunityAMI]
     page: int
     per_page: int
-    total: int
+    total: int = Field(description="How many records match (a lower bound when estimated)")
+    total_is_estimate: bool = Field(
+        False,
+        description=f"True when the registry stopped counting a text search's matches at "
+        f"{COUNT_CAP:,} (a registry that answers from SQL, `--no-catalog`): `total` is then a "
+        f"lower bound (show it as '{COUNT_CAP:,}+'), and pages go on while they come back full",
+    )
+
+    @property
+    def total_label(self) -> str:
+        """``total`` as people read it: ``1,000+`` when it is a lower bound."""
+        return f"{self.total:,}+" if self.total_is_estimate else f"{self.total:,}"
 
 
 class SubmitResult(CommunityAMI):

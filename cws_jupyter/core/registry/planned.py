@@ -16,6 +16,8 @@ from .cache import ReadCache
 
 #: The JSON answer of a read that found nothing (``find_best_ami`` with no image).
 NOTHING = b"null"
+#: What a quick query answers when it cannot answer without waiting (use ``compute``).
+LATER = object()
 
 
 class Counters:
@@ -44,9 +46,10 @@ def cache_key(kind: str, params: Any) -> str:
 class PlannedRead:
     """One validated read: its cache key and the query computing its answer (JSON bytes).
 
-    Use once: ``answer()`` (blocking), or ``await alookup()`` then, on a miss, ``compute()``
-    in a worker thread. The answer computed is cached under the generation seen at look-up, so
-    a write in between leaves it unreachable rather than stale.
+    Use once: ``answer()`` (blocking), or ``await alookup()`` then, on a miss,
+    ``quick_answer()`` and failing that ``compute()`` in a worker thread. The answer computed is
+    cached under the generation seen at look-up, so a write in between leaves it unreachable
+    rather than stale.
     """
 
     def __init__(
@@ -54,12 +57,14 @@ class PlannedRead:
         cache: ReadCache,
         counters: Counters,
         key: str,
-        query: Callable[[], BaseModel | None],
+        query: Callable[[], BaseModel | bytes | None],
+        quick: Callable[[], Any] | None = None,
     ) -> None:
         self.cache = cache
         self.counters = counters
         self.key = key
         self._query = query
+        self._quick = quick
         self._stamp: Any = None
 
     def lookup(self) -> bytes | None:
@@ -76,8 +81,19 @@ class PlannedRead:
 
     def compute(self) -> bytes:
         """Run the query (blocking) and cache its answer."""
-        result = self._query()
-        answer = NOTHING if result is None else result.model_dump_json().encode()
+        return self._keep(self._query())
+
+    def quick_answer(self) -> bytes | None:
+        """The answer, when it can be computed on the spot from memory without waiting for
+        anything (safe on an event loop); None otherwise (then ``compute`` in a thread)."""
+        result = LATER if self._quick is None else self._quick()
+        return None if result is LATER else self._keep(result)
+
+    def _keep(self, result: BaseModel | bytes | None) -> bytes:
+        if isinstance(result, bytes):  # an answer already serialized (the catalog's pages)
+            answer = result
+        else:
+            answer = NOTHING if result is None else result.model_dump_json().encode()
         self.cache.store(self._stamp, self.key, answer)
         return answer
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from . import facets
+from .limits import COUNT_CAP
 from .models import CommunityAMI, Review
 from .storage import Sql
 
@@ -26,8 +28,14 @@ ORDER_BY = {
     "recent": "a.last_updated DESC, a.ami_id",
     "name": "a.name, a.ami_id",
 }
-#: Records with an available image in a region (``regions_text`` lists `` region=image ``).
-REGION_FILTER = "a.regions_text LIKE ?"
+#: Records with an available image in a region: a probe of ``ami_regions``' primary key per
+#: record, so a page ordered by an index reads only the records it shows.
+REGION_FILTER = (
+    "EXISTS (SELECT 1 FROM ami_regions r WHERE r.ami_id = a.ami_id AND r.region = ? "
+    "AND r.available)"
+)
+#: The star counts of a record, 1 to 5 (kept current by every rating).
+STARS_COLUMNS = "a.stars_1, a.stars_2, a.stars_3, a.stars_4, a.stars_5"
 
 
 def like_pattern(text: str) -> str:
@@ -92,16 +100,34 @@ def browse_filter(
         params.append(category)
     if region:
         where.append(REGION_FILTER)
-        params.append(f"% {region}=%")  # region names hold no LIKE wildcards
+        params.append(region)
     if q:
         where.append("a.search_text LIKE ? ESCAPE '\\'")
         params.append(like_pattern(q))
     return " AND ".join(where), params
 
 
-def count(sql: Sql, condition: str, params: list[Any]) -> int:
-    """How many public records match ``condition``."""
-    return int(sql.value(f"SELECT count(*) FROM ami_registry a WHERE {condition}", params))
+def total(
+    sql: Sql, template: str | None, category: str | None, region: str | None, q: str | None
+) -> tuple[int, bool]:
+    """How many public records browse's filters match: exact from the facet counts without a
+    text search; with one, counted up to ``COUNT_CAP`` ((COUNT_CAP, True) beyond it)."""
+    if not q:
+        return facets.count(sql, template, category, region), False
+    condition, params = browse_filter(template, category, region, q)
+    return count_capped(sql, condition, params, COUNT_CAP)
+
+
+def count_capped(sql: Sql, condition: str, params: list[Any], cap: int) -> tuple[int, bool]:
+    """How many public records match ``condition``, counting no further than ``cap``:
+    (count, True) when there are more than ``cap``, and the count is then ``cap``."""
+    found = int(
+        sql.value(
+            f"SELECT count(*) FROM (SELECT 1 FROM ami_registry a WHERE {condition} LIMIT ?) s",
+            [*params, cap + 1],
+        )
+    )
+    return (cap, True) if found > cap else (found, False)
 
 
 def page(
@@ -144,23 +170,54 @@ def one(sql: Sql, ami_id: str) -> CommunityAMI | None:
     return None if row is None else record(row)
 
 
-def reviews(sql: Sql, ami_id: str, page: int, per_page: int) -> tuple[list[Review], dict[str, int]]:
-    """A page of ratings (newest first) and how many ratings of each star count there are."""
+def _by_ref(ref: str) -> str:
+    """The condition picking the record of a registry id or of an EC2 image id it holds."""
+    if ref.startswith("cami-"):
+        return "a.ami_id = ?"
+    return "a.ami_id = (SELECT ami_id FROM ami_regions WHERE ami_image_id = ?)"
+
+
+def one_by_ref(sql: Sql, ref: str) -> tuple[CommunityAMI, dict[str, int], str | None] | None:
+    """The record of a registry id or of any EC2 image id it holds, its rating histogram
+    (``{"1": count, ..., "5": count}``) and its newest reviews (``reviews``), in one query;
+    None when no record matches."""
+    row = sql.one(
+        f"SELECT {COLUMNS}, {STARS_COLUMNS}, a.recent_reviews FROM ami_registry a "
+        f"WHERE {_by_ref(ref)}",
+        (ref,),
+    )
+    if row is None:
+        return None
+    return record(row[:15]), histogram(row[15:20]), row[20]
+
+
+def recent_by_ref(sql: Sql, ref: str) -> tuple[str, str | None] | None:
+    """(record id, newest reviews) of a registry id or of an EC2 image id a record holds. An
+    image id is resolved by a query of its own: two index look-ups cost DuckDB a third of the
+    one query that nests them (which it answers with a scan)."""
+    ami_id = ref if ref.startswith("cami-") else resolve(sql, ref)
+    if ami_id is None:
+        return None
+    row = sql.one("SELECT recent_reviews FROM ami_registry WHERE ami_id = ?", (ami_id,))
+    return None if row is None else (ami_id, row[0])
+
+
+def histogram(counts: Sequence[Any]) -> dict[str, int]:
+    """Star counts 1..5 as ``{"1": n1, ..., "5": n5}``."""
+    return {str(stars): int(n or 0) for stars, n in enumerate(counts, start=1)}
+
+
+def reviews(sql: Sql, ami_id: str, page: int, per_page: int) -> list[Review]:
+    """A page of a record's ratings, newest first."""
     rows = sql.all(
         "SELECT user_id, rating, review, created_at FROM ami_ratings WHERE ami_id = ? "
         "ORDER BY created_at DESC, user_id LIMIT ? OFFSET ?",
         (ami_id, per_page, (page - 1) * per_page),
     )
-    spread = {str(stars): 0 for stars in range(1, 6)}
-    for stars, count in sql.all(
-        "SELECT rating, count(*) FROM ami_ratings WHERE ami_id = ? GROUP BY rating", (ami_id,)
-    ):
-        spread[str(stars)] = int(count)
-    found = [
+    return [
         Review(user=user, rating=rating, review=text, created_at=_utc(at))
         for user, rating, text, at in rows
     ]
-    return found, spread
 
 
 def best(sql: Sql, template: str, region: str) -> tuple[CommunityAMI, str] | None:

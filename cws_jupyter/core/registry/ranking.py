@@ -71,20 +71,24 @@ def _num(value: float) -> str:
     return repr(float(value))
 
 
-def bayes_sql() -> str:
-    """``bayesian_rating`` over the ``ami_registry`` columns, as one SQL expression."""
+def bayes_sql(total: str = "rating_sum", count: str = "rating_count") -> str:
+    """``bayesian_rating`` as one SQL expression, over the ``ami_registry`` columns (or over
+    the expressions given, e.g. ``?`` for the new values a write computed)."""
     return (
-        f"((CAST(rating_sum AS DOUBLE PRECISION) + {_num(PRIOR_MEAN * PRIOR_WEIGHT)})"
-        f" / (rating_count + {_num(PRIOR_WEIGHT)}))"
+        f"((CAST({total} AS DOUBLE PRECISION) + {_num(PRIOR_MEAN * PRIOR_WEIGHT)})"
+        f" / ({count} + {_num(PRIOR_WEIGHT)}))"
     )
 
 
-def score_sql() -> str:
-    """``rank_score`` over the ``ami_registry`` columns, as one SQL expression (both backends)."""
+def score_sql(
+    total: str = "rating_sum", count: str = "rating_count", downloads: str = "download_count"
+) -> str:
+    """``rank_score`` as one SQL expression (both backends), over the ``ami_registry`` columns
+    or the expressions given for the rating sum and count and the downloads."""
     return (
-        f"({bayes_sql()}"
+        f"({bayes_sql(total, count)}"
         f" + CASE WHEN verified THEN {_num(VERIFIED_BONUS)} ELSE 0.0 END"
-        f" + {_num(DOWNLOAD_WEIGHT)} * log10(CAST(1 + download_count AS DOUBLE PRECISION))"
+        f" + {_num(DOWNLOAD_WEIGHT)} * log10(CAST(1 + {downloads} AS DOUBLE PRECISION))"
         f" + {_num(RECENCY_PER_YEAR)} * ((CAST(EXTRACT(EPOCH FROM last_updated) AS DOUBLE PRECISION)"
         f" - {_num(_EPOCH_SECONDS)}) / {_num(SECONDS_PER_YEAR)}))"
     )

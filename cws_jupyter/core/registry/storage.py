@@ -100,6 +100,13 @@ class Sql:
         row = self.one(sql, params)
         return row[0] if row else None
 
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Any]:
+        """The rows of a query, fetched ``size`` at a time (a large read never holds every row
+        as Python objects at once)."""
+        self._cursor.execute(self._sql(sql), tuple(params))
+        while batch := self._cursor.fetchmany(size):
+            yield from batch
+
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """One statement for each of ``rows``."""
         if rows:

@@ -1,7 +1,8 @@
 """The registry's writes, each one transaction: new records, ratings, downloads, users, tokens.
 
-Aggregates (``rating_sum``, ``rating_count``, ``download_count``) and the stored ranking columns
-change in the same transaction as the rows they summarize. On PostgreSQL a rating first locks its
+Aggregates (``rating_sum``, ``rating_count``, ``stars_1`` .. ``stars_5``, ``download_count``,
+the facet counts) and the stored ranking columns change in the same transaction as the rows they
+summarize. On PostgreSQL a rating first locks its
 record's row (``FOR UPDATE``), so concurrent ratings of one image take turns and the sums stay
 exact; on DuckDB the process runs one write transaction at a time.
 """
@@ -12,16 +13,18 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import NotFound
+from . import facets, reviews
 from .errors import DuplicateImage, SelfRating
+from .migrations import STARS
 from .models import Submission
 from .queries import search_text
-from .ranking import RESCORE_SQL
+from .ranking import RESCORE_SQL, bayes_sql, score_sql
 from .storage import Sql
 
 #: Rewrites ``regions_text`` (`` region=image region=image ``, sorted, space-delimited) from
-#: the available rows of ``ami_regions``: browse filters by region and lists images from this
-#: one column instead of a join. Run after any change of a record's regions; without the
-#: WHERE clause's parameter it serves bulk loads (see the benchmark).
+#: the available rows of ``ami_regions``: a record's answer lists its images from this one
+#: column instead of a join. Run after any change of a record's regions; without the WHERE
+#: clause's parameter it serves bulk loads (see the benchmark).
 REGIONS_TEXT_SQL = (
     "UPDATE ami_registry SET regions_text = s.listed FROM ("
     "SELECT ami_id, ' ' || string_agg(region || '=' || ami_image_id, ' ' ORDER BY region) || ' ' "
@@ -32,6 +35,24 @@ REGIONS_TEXT_SQL = (
 
 def _lock_suffix(kind: str) -> str:
     return " FOR UPDATE" if kind == "postgresql" else ""
+
+
+def next_version(sql: Sql) -> int:
+    """The next record version, for the record this transaction changes (``row_version``).
+
+    The counter's row stays locked until the transaction ends, so versions become visible in
+    order: a reader that sees version N has every change up to N (``catalog`` relies on it).
+    Every write takes it as its last lock (after the record's row, rating and facet rows, each
+    taken in one order), so the lock is short and writers never deadlock.
+    """
+    return int(
+        sql.value("UPDATE registry_version SET value = value + 1 WHERE id = 1 RETURNING value")
+    )
+
+
+def stamp(sql: Sql, ami_id: str) -> None:
+    """Give the record a new version, as the last step of the transaction that changed it."""
+    sql.run("UPDATE ami_registry SET row_version = ? WHERE ami_id = ?", (next_version(sql), ami_id))
 
 
 def claimed_elsewhere(sql: Sql, images: list[str]) -> tuple[str, str] | None:
@@ -97,14 +118,24 @@ def insert_record(
     )
     sql.run(REGIONS_TEXT_SQL.format(where="AND ami_id = ?"), (ami_id,))
     sql.run(RESCORE_SQL, (ami_id,))
+    facets.add(sql, sub.template, sub.category, sub.regions)
+    stamp(sql, ami_id)
 
 
 def rate(
     sql: Sql, kind: str, ami_id: str, user: str, rating: int, review: str | None, now: datetime
 ) -> tuple[bool, int, int]:
-    """Store ``user``'s rating of ``ami_id`` (replacing theirs): (replaced, new sum, new count)."""
+    """Store ``user``'s rating of ``ami_id`` (replacing theirs): (replaced, new sum, new count).
+
+    Five statements: the record read (and locked), the user's earlier rating read, the rating
+    written, a version taken, and one update of the record's aggregates, star counts, newest
+    reviews, scores (from the new values) and version.
+    """
     row = sql.one(
-        f"SELECT creator FROM ami_registry WHERE ami_id = ?{_lock_suffix(kind)}", (ami_id,)
+        "SELECT creator, rating_sum, rating_count, "
+        + ", ".join(f"stars_{n}" for n in STARS)
+        + f", recent_reviews FROM ami_registry WHERE ami_id = ?{_lock_suffix(kind)}",
+        (ami_id,),
     )
     if row is None:
         raise NotFound(f"no registry record {ami_id}", field="ami_id")
@@ -122,33 +153,42 @@ def rate(
         "rating = excluded.rating, review = excluded.review, created_at = excluded.created_at",
         (ami_id, user, rating, review, now),
     )
-    delta_sum = rating - (old or 0)
-    delta_count = 0 if old is not None else 1
+    total = int(row[1]) + rating - (old or 0)
+    count = int(row[2]) + (0 if old is not None else 1)
+    stars = [
+        int(had or 0) + int(n == rating) - int(n == old)
+        for n, had in zip(STARS, row[3:8], strict=True)
+    ]
+    kept = reviews.with_rating(row[8], user, rating, review, now, count)
+    if kept is None:
+        kept = reviews.rebuilt(sql, ami_id)
     sql.run(
-        "UPDATE ami_registry SET rating_sum = rating_sum + ?, rating_count = rating_count + ? "
-        "WHERE ami_id = ?",
-        (delta_sum, delta_count, ami_id),
+        "UPDATE ami_registry SET rating_sum = ?, rating_count = ?, "
+        + "".join(f"stars_{n} = ?, " for n in STARS)
+        + "recent_reviews = ?, row_version = ?, "
+        + f"rating_bayes = {bayes_sql('?', '?')}, rank_score = {score_sql('?', '?')} "
+        + "WHERE ami_id = ?",
+        (total, count, *stars, kept, next_version(sql), total, count, total, count, ami_id),
     )
-    sql.run(RESCORE_SQL, (ami_id,))
-    total, count = sql.one(
-        "SELECT rating_sum, rating_count FROM ami_registry WHERE ami_id = ?", (ami_id,)
-    ) or (0, 0)
-    return old is not None, int(total), int(count)
+    return old is not None, total, count
 
 
 def use(sql: Sql, ami_id: str, region: str | None, user: str | None, now: datetime) -> int:
-    """Count one download of ``ami_id``; its new download count."""
+    """Count one download of ``ami_id``; its new download count (the count and the score in
+    one update; no ``RETURNING``: DuckDB refuses it on a table other tables reference)."""
     sql.run(
-        "UPDATE ami_registry SET download_count = download_count + 1 WHERE ami_id = ?", (ami_id,)
+        "UPDATE ami_registry SET download_count = download_count + 1, "
+        f"rank_score = {score_sql(downloads='download_count + 1')} WHERE ami_id = ?",
+        (ami_id,),
     )
+    count = sql.value("SELECT download_count FROM ami_registry WHERE ami_id = ?", (ami_id,))
+    if count is None:
+        raise NotFound(f"no registry record {ami_id}", field="ami_id")
     sql.run(
         "INSERT INTO downloads (ami_id, region, user_id, downloaded_at) VALUES (?, ?, ?, ?)",
         (ami_id, region, user, now),
     )
-    sql.run(RESCORE_SQL, (ami_id,))
-    count = sql.value("SELECT download_count FROM ami_registry WHERE ami_id = ?", (ami_id,))
-    if count is None:
-        raise NotFound(f"no registry record {ami_id}", field="ami_id")
+    stamp(sql, ami_id)
     return int(count)
 
 
