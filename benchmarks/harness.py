@@ -9,6 +9,10 @@ processes use the real-AWS code path (standard credential chain from environment
 ``AWS_ENDPOINT_URL`` pointing at the proxy), as a user with an AWS account runs `cws`; the moto
 server behind the proxy holds the sandbox's world. Requests to the sandbox's own paths
 (``/cws-sandbox/...``) and to moto's (``/moto-api/...``) are forwarded without delay.
+
+Moto answers one request at a time, so where a process sends dozens of requests at once the
+proxy's figure is moto's queue; a proxy given a ``recorder`` hands every AWS request and its answer
+to ``standin.Recording``, from which ``standin.StandIn`` serves them concurrently.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,13 +48,28 @@ FAKE_AWS_ENV = {
 }
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 UNDELAYED = ("/cws-sandbox/", "/moto-api/")
+#: Called with each AWS request the proxy forwarded and its answer: (method, path, headers,
+#: body, (status, headers, data)); e.g. ``standin.Recording.record``.
+Recorder = Callable[
+    [str, str, dict[str, str], bytes | None, tuple[int, list[tuple[str, str]], bytes]], None
+]
+
+
+class Counting(Protocol):
+    """Anything in front of AWS that counts the AWS requests it answered (the latency proxy, the
+    stand-in)."""
+
+    requests: int
 
 
 class LatencyProxy:
     """A threaded reverse proxy adding a fixed delay to every AWS request it forwards."""
 
-    def __init__(self, upstream: str, latency_ms: float) -> None:
+    def __init__(self, upstream: str, latency_ms: float, recorder: Recorder | None = None) -> None:
+        """Forward to ``upstream`` after ``latency_ms``; hand every AWS request and its answer to
+        ``recorder`` when one is given (to replay them later from a stand-in)."""
         parts = urlsplit(upstream)
+        self.recorder = recorder
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.latency_s = latency_ms / 1000
         self.requests = 0
@@ -74,6 +95,10 @@ class LatencyProxy:
                     time.sleep(proxy.latency_s)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
                 status, reply_headers, data = proxy._send(self.command, self.path, body, headers)
+                if proxy.recorder is not None and not self.path.startswith(UNDELAYED):
+                    proxy.recorder(
+                        self.command, self.path, headers, body, (status, reply_headers, data)
+                    )
                 self.send_response(status)
                 for key, value in reply_headers:
                     if key.lower() not in HOP_HEADERS and key.lower() != "content-length":
@@ -154,6 +179,7 @@ class Proc:
     samples: list[float] = field(default_factory=list)
     requests: int = 0  # AWS requests the proxy saw in the last run
     stdout: str = ""
+    via: Counting | None = None  # what serves its AWS requests, when not the run's proxy
 
     @property
     def median(self) -> float:
@@ -161,10 +187,11 @@ class Proc:
         return statistics.median(self.samples)
 
 
-def run_proc(proc: Proc, proxy: LatencyProxy | None = None) -> float:
+def run_proc(proc: Proc, proxy: Counting | None = None) -> float:
     """Start ``proc`` once, wait for it; its wall time in ms (also appended to its samples)."""
     if callable(proc.before):
         proc.before()
+    proxy = proc.via or proxy
     seen = proxy.requests if proxy else 0
     started = time.perf_counter()
     out = subprocess.run(proc.argv, env=proc.env, capture_output=True, text=True, check=False)
@@ -177,7 +204,7 @@ def run_proc(proc: Proc, proxy: LatencyProxy | None = None) -> float:
     return wall
 
 
-def interleave(procs: list[Proc], runs: int, proxy: LatencyProxy | None = None) -> None:
+def interleave(procs: list[Proc], runs: int, proxy: Counting | None = None) -> None:
     """One untimed warm-up each (page cache, .pyc), then ``runs`` rounds, the processes interleaved
     so that a noisy machine slows them all alike."""
     for proc in procs:
