@@ -8,6 +8,7 @@ workstation as a user would (``build``), and everything it made is removed at th
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -107,6 +108,8 @@ class Lab:
         """A new base image (x86_64, this account's), published in the lab's SSM parameter (or
         found by its search); every process's cached lookups are then refreshed, as they would
         be once the cache's lifetime has passed."""
+        if self.bases:  # CreationDate has whole seconds: a newer base is made in a later one
+            time.sleep(1.01 - time.time() % 1)
         ami_id = make_image(self.svc, self.region, f"{self.base_prefix}-{len(self.bases) + 1}")
         self.cleanup.image(self.region, ami_id)
         if not self.searching:
