@@ -189,21 +189,22 @@ class CwsService:
             self.regions,
             self.prices,
             self.community_lookup,
-            denied=self._policy_denial(),
+            denied=self._denied,
         )
 
-    def _policy_denial(self) -> Callable[[AMIInfo], str | None] | None:
+    @part
+    def _denied(self) -> Callable[[AMIInfo], str | None] | None:
         """Why the institutional policy (CWS_POLICY_FILE) denies an image, read again when the
-        file changes; None when no policy is configured."""
+        file changes (one reader for the resolver, launches and rebuilds); None: no policy."""
         if self.settings.policy_file is None:
             return None
         from .security.policy import PolicyFile
 
-        policy_file, catalog = PolicyFile(self.settings.policy_file), self.catalog
+        policy_file = PolicyFile(self.settings.policy_file)
 
         def denied(image: AMIInfo) -> str | None:
             policy = policy_file.get()
-            account = catalog.caller_account() if "self" in policy.allowed_owners else None
+            account = self.catalog.caller_account() if "self" in policy.allowed_owners else None
             broken = policy.check(image, account=account)
             return "; ".join(v.message for v in broken) or None
 
@@ -328,7 +329,7 @@ class CwsService:
             jobs=self.jobs,
             changed=lambda: store.bump(IMAGES_GENERATION),
             template_hash_of=self._template_hash,
-            denied=self._policy_denial(),
+            denied=self._denied,
         )
         return ImageManager(
             context,

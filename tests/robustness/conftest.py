@@ -3,22 +3,18 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cws_testing import isolate
+from cws_testing.rest import Api, api_caller
 
 # pytest-jupyter's server fixtures (jp_fetch, ...), for this folder only (see tests/server).
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 from robust_support import cws_server_config
 from traitlets.config import Config
-
-from cws_jupyter.server import NAMESPACE
-
-Api = Callable[..., Awaitable[tuple[int, Any, Any]]]
 
 
 @pytest.fixture(scope="session")
@@ -49,23 +45,4 @@ def jp_server_config() -> Config:
 def api(jp_fetch: Any) -> Api:
     """``await api(path, method=, body=, headers=)`` -> (status, json (text for a text/plain
     answer), response); never raises."""
-
-    async def call(
-        path: str, method: str = "GET", body: Any = None, **kwargs: Any
-    ) -> tuple[int, Any, Any]:
-        if body is not None and not isinstance(body, (bytes, str)):
-            body = json.dumps(body)
-        response = await jp_fetch(
-            *[NAMESPACE, *path.split("/")],
-            method=method,
-            body=body,
-            raise_error=False,
-            allow_nonstandard_methods=True,
-            **kwargs,
-        )
-        text = response.body.decode() if response.body else ""
-        if response.headers.get("Content-Type", "").startswith("text/plain"):
-            return response.code, text, response  # the Prometheus metrics route
-        return response.code, json.loads(text) if text else None, response
-
-    return call
+    return api_caller(jp_fetch)

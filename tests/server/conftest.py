@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cws_server_support import server_config
 from cws_testing import isolate
+from cws_testing.rest import Api, JobWaiter, api_caller, job_waiter
 from jupyter_server.serverapp import ServerApp
 
 # pytest-jupyter's server plugin (jp_fetch, jp_serverapp, ... and its async-test hooks). Not as
@@ -22,9 +20,6 @@ from jupyter_server.serverapp import ServerApp
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 from traitlets.config import Config
 
-from cws_jupyter.server import NAMESPACE
-
-Api = Callable[..., Awaitable[tuple[int, Any, Any]]]
 AUTH_WARNING = "jupyter_server.utils.JupyterServerAuthWarning"
 
 
@@ -61,46 +56,14 @@ def jp_server_config() -> Config:
 
 @pytest.fixture
 def api(jp_fetch: Any) -> Api:
-    """``await api(path, method=, body=, params=, headers=)`` -> (status, json, response).
-
-    Never raises on HTTP errors; ``body`` (not bytes/str) is sent as JSON.
-    """
-
-    async def call(
-        path: str, method: str = "GET", body: Any = None, **kwargs: Any
-    ) -> tuple[int, Any, Any]:
-        if body is not None and not isinstance(body, (bytes, str)):
-            body = json.dumps(body)
-        parts = [NAMESPACE, *path.split("/")]
-        response = await jp_fetch(
-            *parts,
-            method=method,
-            body=body,
-            raise_error=False,
-            allow_nonstandard_methods=True,
-            **kwargs,
-        )
-        text = response.body.decode() if response.body else ""
-        return response.code, json.loads(text) if text else None, response
-
-    return call
+    """``await api(path, method=, body=, params=, headers=)`` -> (status, json, response)."""
+    return api_caller(jp_fetch)
 
 
 @pytest.fixture
-def wait_job(api: Api) -> Callable[[str], Awaitable[dict[str, Any]]]:
+def wait_job(api: Api) -> JobWaiter:
     """``await wait_job(url)``: poll a job URL (as a 202 gave it) until it stops running."""
-
-    async def wait(url: str, timeout: float = 60.0) -> dict[str, Any]:
-        path = url.split(f"/{NAMESPACE}/", 1)[1]
-        deadline = time.monotonic() + timeout
-        while True:
-            status, job, _ = await api(path)
-            assert status == 200, job
-            if job["status"] != "running" or time.monotonic() > deadline:
-                return job  # type: ignore[no-any-return]
-            await asyncio.sleep(0.05)
-
-    return wait
+    return job_waiter(api, timeout=60.0)
 
 
 @pytest.fixture

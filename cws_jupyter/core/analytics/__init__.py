@@ -8,8 +8,9 @@ Nothing here imports duckdb, boto3 or prometheus_client at import time.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .facade import Analytics
@@ -38,13 +39,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A public name of the package, from its module (PEP 562)."""
-    try:
-        module = _HOME[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    return getattr(import_module(f".{module}", __name__), name)
+__getattr__ = lazy_exports(__name__, _HOME)
 
 
 __all__ = [

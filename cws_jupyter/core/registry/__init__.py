@@ -11,8 +11,9 @@ imports tornado, Jupyter, boto3, duckdb, psycopg, redis or numpy at import time.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .errors import DuplicateImage, RateLimited, SelfRating, StorageUnavailable, Unauthorized
@@ -66,13 +67,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A public name of the package, from its module (PEP 562)."""
-    try:
-        module = _HOME[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    return getattr(import_module(f".{module}", __name__), name)
+__getattr__ = lazy_exports(__name__, _HOME)
 
 
 __all__ = [

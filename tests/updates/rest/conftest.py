@@ -3,22 +3,15 @@ the cws extension on this process's sandbox (the parent folder's CWS_HOME and te
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from cws_testing.rest import Api, JobWaiter, api_caller, job_waiter
 from jupyter_server.serverapp import ServerApp
 
 # pytest-jupyter's server plugin, for this folder only (as tests/server does).
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 from traitlets.config import Config
-
-from cws_jupyter.server import NAMESPACE
-
-Api = Callable[..., Awaitable[tuple[int, Any, Any]]]
 
 
 @pytest.fixture
@@ -40,39 +33,10 @@ def jp_server_config() -> Config:
 @pytest.fixture
 def api(jp_fetch: Any) -> Api:
     """``await api(path, method=, body=, params=)`` -> (status, json, response); never raises."""
-
-    async def call(
-        path: str, method: str = "GET", body: Any = None, **kwargs: Any
-    ) -> tuple[int, Any, Any]:
-        if body is not None and not isinstance(body, (bytes, str)):
-            body = json.dumps(body)
-        response = await jp_fetch(
-            NAMESPACE,
-            *path.split("/"),
-            method=method,
-            body=body,
-            raise_error=False,
-            allow_nonstandard_methods=True,
-            **kwargs,
-        )
-        text = response.body.decode() if response.body else ""
-        return response.code, json.loads(text) if text else None, response
-
-    return call
+    return api_caller(jp_fetch)
 
 
 @pytest.fixture
-def wait_job(api: Api) -> Callable[[str], Awaitable[dict[str, Any]]]:
+def wait_job(api: Api) -> JobWaiter:
     """``await wait_job(url)``: poll a job URL (as a 202 gave it) until it stops running."""
-
-    async def wait(url: str, timeout: float = 120.0) -> dict[str, Any]:
-        path = url.split(f"/{NAMESPACE}/", 1)[1]
-        deadline = time.monotonic() + timeout
-        while True:
-            status, job, _ = await api(path)
-            assert status == 200, job
-            if job["status"] != "running" or time.monotonic() > deadline:
-                return job  # type: ignore[no-any-return]
-            await asyncio.sleep(0.05)
-
-    return wait
+    return job_waiter(api, timeout=120.0)
