@@ -407,12 +407,17 @@ WORKLOADS = ("hot", "cold", "mixed")
 
 
 def measure(
-    port: int, data: DataSet, clients: int, seconds: float, tokens: list[str]
+    port: int,
+    data: DataSet,
+    clients: int,
+    seconds: float,
+    tokens: list[str],
+    workloads: tuple[str, ...] = WORKLOADS,
 ) -> dict[str, dict[str, Any]]:
     """Each workload (a short untimed warm-up first) at ``clients`` clients."""
     hot = hot_paths()
     results = {}
-    for name in WORKLOADS:
+    for name in workloads:
 
         def picks(seed: int, name: str = name) -> list[Any]:
             out = []
@@ -467,6 +472,7 @@ def run(
     backends: list[str],
     threads: int,
     pg_processes: int,
+    workloads: tuple[str, ...] = WORKLOADS,
 ) -> dict[str, Any]:
     """Generate, seed, serve and measure each backend."""
     folder = Path(tempfile.mkdtemp(prefix="cws-bench-registry-"))
@@ -502,7 +508,7 @@ def run(
             proc, port = start_registry(url, cache, folder / f"{backend}.log", threads, extra)
             start_s = time.perf_counter() - begun
             try:
-                result = measure(port, data, clients, seconds, tokens)
+                result = measure(port, data, clients, seconds, tokens, workloads)
                 memory = rss_mb(proc.pid)
             finally:
                 stop_registry(proc)
@@ -534,8 +540,12 @@ def main() -> None:
         "--pg-processes", type=int, default=1, help="the PostgreSQL server's --processes"
     )
     parser.add_argument("--backends", default="duckdb,postgres")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS), help="some of hot, cold, mixed")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
+    workloads = tuple(w.strip() for w in args.workloads.split(",") if w.strip())
+    if not workloads or not set(workloads) <= set(WORKLOADS):
+        parser.error("--workloads: some of hot, cold, mixed")
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if not set(backends) <= {"duckdb", "postgres"}:
         parser.error("--backends: duckdb and/or postgres")
@@ -547,6 +557,7 @@ def main() -> None:
         backends,
         args.threads,
         args.pg_processes,
+        workloads,
     )
     if args.json:
         print(json.dumps(report, indent=2))
@@ -559,7 +570,7 @@ def main() -> None:
     print(f"  {'backend':<19} {'workload':<8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'non-200':>8}   p50 / p99 ms by kind")  # fmt: skip
     for label, row in report["backends"].items():
-        for name in WORKLOADS:
+        for name in workloads:
             r = row[name]
             kinds = "  ".join(
                 f"{kind} {k['p50_ms']:.1f}/{k['p99_ms']:.1f}" for kind, k in r["kinds"].items()

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from registry_support import GOOD_ACCOUNT
 
-from cws_jupyter.core.registry import BrowsePage, CommunityRegistry, limits, queries
+from cws_jupyter.core.errors import NotFound
+from cws_jupyter.core.registry import AmiDetails, BrowsePage, CommunityRegistry, limits, queries
 from cws_jupyter.core.registry.textindex import TextIndex
 
 TEMPLATES = ("python-ml", "r-research", "geo.spatial")
@@ -124,6 +125,98 @@ def test_the_newest_reviews_kept_with_a_record_are_its_newest_ratings(
     assert len(filled.details(ami_id, reviews_per_page=100).reviews) == 100
 
 
+def _sql_details(registry: CommunityRegistry, ref: str, page: int = 1, size: int = 20) -> dict:
+    with registry.db.read() as sql:
+        record, histogram, _ = queries.one_by_ref(sql, ref)
+        listed = queries.reviews(sql, record.ami_id, page, size)
+    return {
+        **record.model_dump(),
+        "reviews": [review.model_dump() for review in listed],
+        "review_page": page,
+        "reviews_per_page": size,
+        "review_total": record.rating_count,
+        "rating_histogram": histogram,
+    }
+
+
+def _no_database(registry: CommunityRegistry, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("answered from memory: no database read expected")
+
+    monkeypatch.setattr(registry.db, "read", refuse)
+
+
+def test_details_come_from_memory_by_registry_or_image_id(
+    filled: CommunityRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A details page within the kept reviews is answered on the spot (an event loop's quick
+    answer), for a registry id and for each EC2 image id the record holds, as SQL answers it."""
+    records = filled.browse(sort="rating", per_page=40).items
+    expected = {
+        ref: _sql_details(filled, ref, 1, 5)
+        for record in records
+        for ref in (record.ami_id, *record.images.values())
+    }
+    _no_database(filled, monkeypatch)
+    for ref, answer in expected.items():
+        quick = filled.plan_details(ref, reviews_per_page=5).quick_answer()
+        assert quick is not None, ref
+        assert AmiDetails.model_validate_json(quick).model_dump() == answer, ref
+
+
+def test_details_past_the_kept_reviews_or_of_unknown_images_read_the_database(
+    filled: CommunityRegistry,
+) -> None:
+    ami_id = filled.browse(sort="rating").items[0].ami_id
+    deep = filled.plan_details(ami_id, review_page=2, reviews_per_page=limits.MAX_REVIEWS_PER_PAGE)
+    assert deep.quick_answer() is None  # page 2 of 100 lies past the 100 kept
+    assert AmiDetails.model_validate_json(deep.compute()).model_dump() == _sql_details(
+        filled, ami_id, 2, limits.MAX_REVIEWS_PER_PAGE
+    )
+    unknown = filled.plan_details("ami-0123456789abcdef0")
+    assert unknown.quick_answer() is None
+    with pytest.raises(NotFound):
+        unknown.compute()
+
+
+def test_a_rating_shows_in_details_from_memory_at_once(
+    filled: CommunityRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = filled.browse(sort="downloads", page=2).items[0]
+    filled.rate("newcomer", record.ami_id, 5, "just rated")
+    image = next(iter(record.images.values()))
+    expected = _sql_details(filled, image)
+    _no_database(filled, monkeypatch)
+    quick = filled.plan_details(image).quick_answer()
+    assert quick is not None
+    details = AmiDetails.model_validate_json(quick)
+    assert details.model_dump() == expected
+    assert (details.reviews[0].user, details.reviews[0].review) == ("newcomer", "just rated")
+
+
+def test_a_record_whose_copies_change_is_found_by_its_new_images_only() -> None:
+    """The table maps each EC2 image id to the record holding it now (a newer version of a
+    record listing other copies drops the old ids)."""
+    from cws_jupyter.core.registry.recordtable import VERSION, RecordTable
+
+    def row(version: int, regions_text: str) -> list:
+        fixed = datetime(2026, 1, 1)
+        return [
+            "cami-00000000000000a1", "copies", "python-ml", None, "alice", "", "1.0",
+            0, 0, 0, False, "unverified", fixed, fixed, regions_text,
+            0, 0, 0, 0, 0, True, 0.0, 0.0, "copies python-ml", None, version,
+        ]  # fmt: skip
+
+    table = RecordTable()
+    table.load([row(1, " eu-west-1=ami-000000000000000e1 us-east-1=ami-000000000000000a1 ")])
+    assert table.find("ami-000000000000000e1") == table.find("ami-000000000000000a1") == 0
+    table.upsert(row(2, " us-east-1=ami-000000000000000a1 us-west-2=ami-000000000000000b2 "))
+    assert len(row(2, "")) == VERSION + 1
+    assert table.find("ami-000000000000000e1") is None
+    assert table.find("ami-000000000000000b2") == table.find("cami-00000000000000a1") == 0
+    assert table.reviews(0) is None
+
+
 def test_a_write_shows_at_once_in_its_own_process(filled: CommunityRegistry) -> None:
     top = filled.browse(sort="downloads").items[0]
     underdog = filled.browse(sort="downloads", page=3, per_page=10).items[0]
@@ -222,6 +315,35 @@ def test_the_word_index_finds_exactly_the_texts_containing_the_search(
     assert quick is None or quick.tolist() == expected
     index.add(needle)  # a later text: remembered look-ups must not hide it
     assert index.search(needle).tolist()[-1] == len(lowered)
+
+
+def test_a_prefix_of_many_words_finds_exactly_the_texts_holding_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A short prefix beginning thousands of words (read from the postings array), before and
+    after texts are added (the array then out of date until it is remade)."""
+    from cws_jupyter.core.registry import textindex
+
+    texts = [f"gpu build {n} lab {n % 97}" for n in range(3000)]
+    index = TextIndex()
+    for text in texts:
+        index.add(text)
+
+    def check(q: str) -> None:
+        assert index.search(q).tolist() == [n for n, t in enumerate(texts) if q in t], q
+
+    for q in ("gpu build 1", "build 2", "lab 9", "d 12", "gpu build 29"):
+        check(q)
+    texts += ["gpu build 1x", "cpu build 10 lab 1"]
+    for text in texts[-2:]:
+        index.add(text)
+    for q in ("gpu build 1", "build 10", "lab 1"):  # the array is not remade yet: words looped
+        check(q)
+    monkeypatch.setattr(textindex, "POSTINGS_SECONDS", 0.0)
+    texts.append("gpu build 100000")
+    index.add(texts[-1])
+    for q in ("gpu build 1", "build 100", "lab 1"):  # remade
+        check(q)
 
 
 def test_a_fetch_applied_late_never_takes_a_record_back(filled: CommunityRegistry) -> None:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 #: (``recordtable`` names each place).
 COLUMNS = (
     f"{queries.COLUMNS}, {queries.STARS_COLUMNS}, "
-    "a.public, a.rank_score, a.rating_bayes, a.search_text, a.row_version"
+    "a.public, a.rank_score, a.rating_bayes, a.search_text, a.recent_reviews, a.row_version"
 )
 #: A ``BrowsePage`` answer around items already serialized.
 PAGE_JSON = b'{"items":[%b],"page":%d,"per_page":%d,"total":%d,"total_is_estimate":false}'
@@ -200,12 +200,15 @@ class Catalog:
             answer = table.json[rows[0]]
         return answer, json.loads(answer)["images"][region]
 
-    def record(self, ami_id: str) -> tuple[bytes, list[int]] | None:
-        """A public record's JSON and its star counts 1..5 (None: not held)."""
-        table = self._ready(fetch=True)
+    def details(self, ref: str, fetch: bool = True) -> tuple[bytes, list[int], str | None] | None:
+        """The public record with registry id ``ref`` or holding EC2 image ``ref``: its JSON,
+        its star counts 1..5 and its newest reviews as the database keeps them (None: not
+        held). Without ``fetch`` it answers from what is held (for callers that checked
+        ``current``)."""
+        table = self._ready(fetch)
         with self._lock:
-            at = table.row(ami_id)
-            return None if at is None else (table.json[at], table.stars(at))
+            at = table.find(ref)
+            return None if at is None else (table.json[at], table.stars(at), table.reviews(at))
 
 
 class CatalogCache:

@@ -191,17 +191,6 @@ def one_by_ref(sql: Sql, ref: str) -> tuple[CommunityAMI, dict[str, int], str | 
     return record(row[:15]), histogram(row[15:20]), row[20]
 
 
-def recent_by_ref(sql: Sql, ref: str) -> tuple[str, str | None] | None:
-    """(record id, newest reviews) of a registry id or of an EC2 image id a record holds. An
-    image id is resolved by a query of its own: two index look-ups cost DuckDB a third of the
-    one query that nests them (which it answers with a scan)."""
-    ami_id = ref if ref.startswith("cami-") else resolve(sql, ref)
-    if ami_id is None:
-        return None
-    row = sql.one("SELECT recent_reviews FROM ami_registry WHERE ami_id = ?", (ami_id,))
-    return None if row is None else (ami_id, row[0])
-
-
 def histogram(counts: Sequence[Any]) -> dict[str, int]:
     """Star counts 1..5 as ``{"1": n1, ..., "5": n5}``."""
     return {str(stars): int(n or 0) for stars, n in enumerate(counts, start=1)}

@@ -14,9 +14,9 @@ from ..errors import NotFound
 from . import limits, queries, reviews, validation
 from .cache import ReadCache
 from .catalog import Catalog
-from .models import AmiDetails, BestAMI, BrowsePage, CommunityAMI, RegistryStats
+from .models import AmiDetails, BestAMI, BrowsePage, CommunityAMI, RegistryStats, Review
 from .planned import LATER, NOTHING, Counters, PlannedRead, cache_key
-from .storage import Database, Sql
+from .storage import Database
 
 
 class Reads:
@@ -169,9 +169,25 @@ class Reads:
             limits.MAX_REVIEWS_PER_PAGE,
         )
 
+        def held(fetch: bool) -> AmiDetails | None:
+            """From the catalog (None: no catalog, the record is not held there, or the page
+            reaches past the reviews it keeps)."""
+            found = None if self.catalog is None else self.catalog.details(ami_id, fetch)
+            if found is None:
+                return None
+            answer, stars, recent = found
+            kept = reviews.page(recent, page, per_page)
+            if kept is None:
+                return None
+            record = CommunityAMI.model_validate_json(answer)
+            return _details(record, queries.histogram(stars), kept, page, per_page)
+
         def query() -> AmiDetails:
+            from_catalog = held(fetch=True)
+            if from_catalog is not None:
+                return from_catalog
             with self.db.read() as sql:
-                found = self._held(sql, ami_id) or queries.one_by_ref(sql, ami_id)
+                found = queries.one_by_ref(sql, ami_id)
                 if found is None:
                     raise self._unknown(ami_id)
                 record, spread, recent = found
@@ -179,28 +195,16 @@ class Reads:
                 listed = (
                     queries.reviews(sql, record.ami_id, page, per_page) if kept is None else kept
                 )
-            return AmiDetails(
-                **record.model_dump(),
-                reviews=listed,
-                review_page=page,
-                reviews_per_page=per_page,
-                review_total=record.rating_count,
-                rating_histogram=spread,
-            )
+            return _details(record, spread, listed, page, per_page)
 
-        return self._plan("details", [ami_id, page, per_page], query)
+        def quick() -> Any:
+            # from memory without waiting: a current catalog holding the record and the page
+            if self.catalog is None or not self.catalog.current():
+                return LATER
+            found = held(fetch=False)
+            return LATER if found is None else found
 
-    def _held(self, sql: Sql, ref: str) -> tuple[CommunityAMI, dict[str, int], str | None] | None:
-        """A record, its histogram and newest reviews, the record from the catalog (None: no
-        catalog, or not held)."""
-        if self.catalog is None:
-            return None
-        found = queries.recent_by_ref(sql, ref)
-        held = None if found is None else self.catalog.record(found[0])
-        if held is None:
-            return None
-        answer, stars = held
-        return CommunityAMI.model_validate_json(answer), queries.histogram(stars), found[1]
+        return self._plan("details", [ami_id, page, per_page], query, quick)
 
     @staticmethod
     def _unknown(ref: str) -> NotFound:
@@ -249,3 +253,21 @@ class Reads:
         """Counts for monitoring."""
         with self.db.read() as sql:
             return RegistryStats(**queries.stats(sql))
+
+
+def _details(
+    record: CommunityAMI,
+    spread: dict[str, int],
+    listed: list[Review],
+    page: int,
+    per_page: int,
+) -> AmiDetails:
+    """A details answer: the record, a page of its reviews and how its ratings are spread."""
+    return AmiDetails(
+        **record.model_dump(),
+        reviews=listed,
+        review_page=page,
+        reviews_per_page=per_page,
+        review_total=record.rating_count,
+        rating_histogram=spread,
+    )

@@ -5,13 +5,16 @@ Each record is a row number. Filter values are arrays (template and category as 
 codes, one boolean array per region), each browse order is an array of rows kept sorted as
 records change, and ``textindex`` finds the rows a text search matches. Matching a page is then
 array work over at most the rows it needs (~0.1 ms on 100,000 records). Orders and ties are
-those of ``queries.ORDER_BY``, so the SQL path and this one list the same pages. Not
-thread-safe: ``Catalog`` serializes every call.
+those of ``queries.ORDER_BY``, so the SQL path and this one list the same pages. A record's
+details come from here too: the row of each EC2 image id a record holds, and each record's
+newest reviews (``reviews.RECENT``, as the database keeps them, compressed: ~170 bytes a record
+where the text would take ~700). Not thread-safe: ``Catalog`` serializes every call.
 """
 
 from __future__ import annotations
 
 import bisect
+import zlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,7 +38,7 @@ _MICROSECOND = timedelta(microseconds=1)
 
 #: Where each value sits in a row of ``catalog.COLUMNS``.
 ID, NAME, TEMPLATE, CATEGORY, DOWNLOADS, UPDATED = 0, 1, 2, 3, 9, 13
-STARS, PUBLIC, RANK, BAYES, TEXT, VERSION = slice(15, 20), 20, 21, 22, 23, 24
+STARS, PUBLIC, RANK, BAYES, TEXT, REVIEWS, VERSION = slice(15, 20), 20, 21, 22, 23, 24, 25
 
 
 def _micros(value: datetime) -> int:
@@ -53,6 +56,9 @@ class RecordTable:
         self.json: list[bytes] = []
         self._row: dict[str, int] = {}
         self._names: list[str] = []
+        self._reviews: list[bytes] = []  # each row's newest reviews, compressed (b"": none)
+        self._images: dict[str, int] = {}  # EC2 image id -> the row of the record holding it
+        self._images_of: list[tuple[str, ...]] = []  # each row's image ids
         self._text = TextIndex()
         self._codes: dict[str, dict[str, int]] = {"template": {}, "category": {}}
         self._cols: dict[str, np.ndarray] = {
@@ -92,7 +98,7 @@ class RecordTable:
         self._orders["name"] = np.array(
             sorted(range(n), key=lambda r: (names[r], ids[r])), np.int64
         )
-        self._text.search("")  # sorts the word lists now rather than in the first search
+        self._text.prepare()  # sorts the word lists now rather than in the first search
         return newest
 
     def upsert(self, row: Sequence[Any]) -> None:
@@ -128,6 +134,8 @@ class RecordTable:
         self._row[row[ID]] = at
         self.json.append(b"")
         self._names.append(row[NAME])
+        self._reviews.append(b"")
+        self._images_of.append(())
         self._text.add(row[TEXT])
         self._set(at, row)
         return at
@@ -155,6 +163,13 @@ class RecordTable:
             self._text = self._text.replacing(at, row[TEXT])
         record = queries.record(row[:15])
         self.json[at] = record.model_dump_json().encode()
+        self._reviews[at] = zlib.compress(row[REVIEWS].encode(), 1) if row[REVIEWS] else b""
+        for image in self._images_of[at]:  # a copy the record no longer lists
+            if self._images.get(image) == at:
+                del self._images[image]
+        self._images_of[at] = tuple(record.images.values())
+        for image in self._images_of[at]:
+            self._images[image] = at
         held = set(record.regions)
         for region in held - self._regions.keys():
             self._regions[region] = np.zeros(len(cols["public"]), bool)
@@ -188,6 +203,17 @@ class RecordTable:
         """The row of a public record (None: unknown, or not public)."""
         at = self._row.get(ami_id)
         return at if at is not None and self._cols["public"][at] else None
+
+    def find(self, ref: str) -> int | None:
+        """The row of the public record with registry id ``ref``, or holding EC2 image ``ref``
+        (None: unknown here, or not public)."""
+        at = self._row.get(ref) if ref.startswith("cami-") else self._images.get(ref)
+        return at if at is not None and self._cols["public"][at] else None
+
+    def reviews(self, at: int) -> str | None:
+        """Row ``at``'s newest reviews as the database keeps them (JSON; None: none kept)."""
+        packed = self._reviews[at]
+        return zlib.decompress(packed).decode() if packed else None
 
     def stars(self, at: int) -> list[int]:
         """Row ``at``'s star counts 1..5."""
