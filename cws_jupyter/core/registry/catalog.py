@@ -18,7 +18,8 @@ its own write at once), and otherwise at most ``max_staleness`` seconds apart: a
 fetches on that beat, and a read finding the last fetch older than that fetches first (so writes
 made through other processes show within the bound; ``max_staleness=0`` fetches before every
 read). Fetches read the database outside the table's lock, and a record only ever moves to a
-newer version. It costs ~1.5 KB of memory per record (100,000 records: ~150 MB, loaded in ~3 s).
+newer version. It costs ~2 KB of memory per record, its newest reviews compressed included
+(100,000 records with 1,000,000 ratings: ~200 MB, loaded in ~6 s).
 """
 
 from __future__ import annotations
