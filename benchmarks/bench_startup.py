@@ -34,18 +34,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HEAVY = ("boto3", "botocore", "moto")
-#: Runs a `cws` command in-process as `cws` would, then prints the AWS libraries it imported.
+#: Runs a `cws` command in-process as `cws` would, then prints the AWS libraries it imported
+#: as it exits (an exit hook: `cws` ends its process itself once the command is done).
 CWS_PROBE = (
-    "import sys, runpy\n"
+    "import atexit, sys, runpy\n"
+    "def report():\n"
+    f"    print('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    "atexit.register(report)\n"
     "sys.argv = ['cws', *sys.argv[1:]]\n"
-    "try:\n"
-    "    runpy.run_module('cws_jupyter.cli.main', run_name='__main__')\n"
-    "except SystemExit as exc:\n"
-    "    code = exc.code\n"
-    "else:\n"
-    "    code = 0\n"
-    f"print('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
-    "sys.exit(code)\n"
+    "runpy.run_module('cws_jupyter.cli.main', run_name='__main__')\n"
 )
 LOAD_EXT_PROBE = (
     "import sys, time\n"

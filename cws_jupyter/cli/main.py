@@ -270,8 +270,15 @@ def _overriding(service: Any) -> Callable[[dict[str, Any]], Any]:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(obj=CliState())
+    """Console-script entry point: the command, then the process ends without the
+    interpreter's object-by-object teardown (see ``ending``)."""
+    from .ending import end
+
+    try:
+        cli(obj=CliState())
+    except SystemExit as exc:
+        end(exc.code)
+    end(0)
 
 
 if __name__ == "__main__":

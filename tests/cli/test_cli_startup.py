@@ -15,18 +15,16 @@ from cws_testing import isolated_environ
 
 pytestmark = pytest.mark.sandbox
 #: Runs `cws ARGS` in-process as the console script does, then names the AWS libraries loaded.
+#: Runs `cws ARGS` as the console script does, and names the AWS libraries loaded as it exits
+#: (an exit hook: `cws` ends its process itself once the command is done).
 PROBE = (
-    "import sys, runpy\n"
+    "import atexit, sys, runpy\n"
+    "def report():\n"
+    "    heavy = [m for m in ('boto3', 'botocore', 'moto') if m in sys.modules]\n"
+    "    print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+    "atexit.register(report)\n"
     "sys.argv = ['cws', *sys.argv[1:]]\n"
-    "try:\n"
-    "    runpy.run_module('cws_jupyter.cli.main', run_name='__main__')\n"
-    "except SystemExit as exc:\n"
-    "    code = exc.code or 0\n"
-    "else:\n"
-    "    code = 0\n"
-    "heavy = [m for m in ('boto3', 'botocore', 'moto') if m in sys.modules]\n"
-    "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
-    "sys.exit(code)\n"
+    "runpy.run_module('cws_jupyter.cli.main', run_name='__main__')\n"
 )
 
 
