@@ -1,49 +1,19 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test as base
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as path from 'path';
+import { ARTIFACTS, setTheme, test } from './fixtures';
 
 /**
  * The CloudWorkstation panel against a real JupyterLab on the cws sandbox, in the light and
  * the dark theme: handshake, resolve, launch, terminate, community rating, version mismatch.
  */
 
-const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const PANEL = '#cws-jupyter-panel';
-
-/**
- * Galata makes a folder per test through the contents API with a bare request context, which
- * knows neither the server's base URL (here not `/`) nor its XSRF token (checks stay on).
- * The panel needs no files: work in the folder `work` that playwright.config.js makes.
- */
-const test = base.extend<{ tmpPath: string }>({
-  tmpPath: async ({}, use) => {
-    await use('work');
-  }
-});
-
-/** Galata's own settings mock would hide our plugin's settings: use the real ones. */
-test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS } });
 
 async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
   await page.evaluate(async () => {
     await (window as any).jupyterapp.commands.execute('cws-jupyter:open-panel');
   });
   await expect(page.locator(PANEL)).toBeVisible();
-}
-
-async function setTheme(
-  page: IJupyterLabPageFixture,
-  theme: 'light' | 'dark'
-): Promise<void> {
-  if (theme === 'dark') {
-    await page.theme.setDarkTheme();
-  } else {
-    await page.theme.setLightTheme();
-  }
 }
 
 async function shoot(

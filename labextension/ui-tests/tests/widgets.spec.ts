@@ -1,26 +1,11 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test as base
-} from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
 import * as path from 'path';
+import { ARTIFACTS, setTheme, test } from './fixtures';
 
 /**
  * The notebook panels (ipywidgets) in a real JupyterLab on the cws sandbox, in the light and
  * the dark theme: the Browse panel's Security tab scans the image the resolver picks.
  */
-
-const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
-
-/** As in panel.spec.ts: work in the folder that playwright.config.js makes. */
-const test = base.extend<{ tmpPath: string }>({
-  tmpPath: async ({}, use) => {
-    await use('work');
-  }
-});
-
-test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS } });
 
 const BROWSE_CELL = [
   'from cws_jupyter.widgets import BrowsePanel',
@@ -30,17 +15,6 @@ const BROWSE_CELL = [
   'panel.wait()',
   'panel'
 ].join('\n');
-
-async function setTheme(
-  page: IJupyterLabPageFixture,
-  theme: 'light' | 'dark'
-): Promise<void> {
-  if (theme === 'dark') {
-    await page.theme.setDarkTheme();
-  } else {
-    await page.theme.setLightTheme();
-  }
-}
 
 for (const theme of ['light', 'dark'] as const) {
   test(`the Browse panel's Security tab in a notebook (${theme} theme)`, async ({
