@@ -6,9 +6,9 @@ cold `cws ami resolve`, a sixth of `cws ami test --all-regions`. Nothing of it i
 work. So once the command has run, ``end`` does what Python's exit does that matters (wait
 for the non-daemon threads, run the ``threading`` and ``atexit`` exit hooks: the usage events'
 last flush, logging's flush; flush standard output and error) and then leaves at once
-(``os._exit``). Files the command wrote were closed by then (every write in cws is in a
-``with`` block), and the SQLite and DuckDB stores commit each change when it is made, so an
-ending without closing their connections loses nothing.
+(``os._exit``). cws writes its files in ``with`` blocks, closed when the command returns, or
+through unbuffered file descriptors (the usage spool), and the SQLite and DuckDB stores commit
+each change when it is made, so an ending without closing their connections loses nothing.
 
 Where this Python lacks ``threading._shutdown`` (the hook that waits for threads), the
 process ends the usual way.

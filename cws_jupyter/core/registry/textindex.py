@@ -12,9 +12,9 @@ of ``q`` are the candidates; the text of each is then checked for ``q`` itself (
 bare word: holding the word is holding ``q``). A search without any word (``%%``) reads every
 text. Answers are exact: the same rows as ``LIKE``.
 
-A short prefix can begin thousands of words ("3" begins every number from 3 to 39,999): their
-rows are read from one array of every word's rows in vocabulary order (``_Postings``), a slice
-instead of a loop over the words (~0.5 ms rather than ~15 ms for 11,000 words). That array is
+A short prefix can begin thousands of words ("3" begins every number whose first digit is 3):
+their rows are read from one array of every word's rows in vocabulary order (``_Postings``), a
+slice instead of a loop over the words (~0.5 ms rather than ~15 ms for 11,000 words). That array is
 remade when texts were added, at most once every ``POSTINGS_SECONDS`` (new records are rare;
 until then such a look-up loops over the words).
 """
