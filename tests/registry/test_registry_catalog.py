@@ -363,4 +363,4 @@ def test_a_fetch_applied_late_never_takes_a_record_back(filled: CommunityRegistr
     older = [*row[:DOWNLOADS], 0, *row[DOWNLOADS + 1 : VERSION], row[VERSION] - 1]
     table.upsert(newer)
     table.upsert(older)  # the earlier fetch, applied last
-    assert table.page(None, None, None, None, "downloads", 0, 1)[1] == [table.row(row[0])]
+    assert table.page(None, None, None, None, "downloads", 0, 1)[1] == [table.find(row[0])]

@@ -199,11 +199,6 @@ class RecordTable:
         self._positions.pop(sort, None)
 
     # -- answers --------------------------------------------------------------------------
-    def row(self, ami_id: str) -> int | None:
-        """The row of a public record (None: unknown, or not public)."""
-        at = self._row.get(ami_id)
-        return at if at is not None and self._cols["public"][at] else None
-
     def find(self, ref: str) -> int | None:
         """The row of the public record with registry id ``ref``, or holding EC2 image ``ref``
         (None: unknown here, or not public)."""

@@ -187,12 +187,8 @@ class TextIndex:
         first, last = _range(self._sorted, word)
         if last - first <= WIDE:
             return True
-        held = self._postings
-        return (
-            held is not None
-            and held.texts == len(self._texts)
-            and held.count(first, last) <= QUICK_ROWS
-        )
+        held = self._fresh_postings()
+        return held is not None and held.count(first, last) <= QUICK_ROWS
 
     def _lookup(self, kind: str, word: str) -> np.ndarray:
         """Rows holding a word that equals, begins with, ends with or contains ``word``."""
@@ -207,10 +203,9 @@ class TextIndex:
             words = [word] if word in self._rows else []
         elif kind == "prefix":
             first, last = _range(self._sorted, word)
-            if last - first > WIDE and self._current_postings():
-                assert self._postings is not None
-                rows = _distinct(self._postings.rows(first, last).astype(np.int64))
-                return self._remember(key, rows)
+            held = self._usable_postings() if last - first > WIDE else None
+            if held is not None:
+                return self._remember(key, _distinct(held.rows(first, last).astype(np.int64)))
             words = self._sorted[first:last]
         elif kind == "suffix":
             words = [w[::-1] for w in _starting(self._reversed, word[::-1])]
@@ -230,15 +225,21 @@ class TextIndex:
             self._memo.popitem(last=False)
         return rows
 
-    def _current_postings(self) -> bool:
-        """Whether the postings array holds every text (remade here when it is due)."""
+    def _fresh_postings(self) -> _Postings | None:
+        """The postings array if it holds every text (None: out of date, or not made)."""
         held = self._postings
-        if held is not None and held.texts == len(self._texts):
-            return True
-        if held is not None and time.monotonic() - held.made < POSTINGS_SECONDS:
-            return False
-        self._postings = _Postings(self._sorted, self._rows, len(self._texts))
-        return True
+        return held if held is not None and held.texts == len(self._texts) else None
+
+    def _usable_postings(self) -> _Postings | None:
+        """The postings array holding every text, remade here when it is out of date and due
+        (None: out of date and made less than ``POSTINGS_SECONDS`` ago)."""
+        held = self._fresh_postings()
+        if held is None:
+            stale = self._postings
+            if stale is not None and time.monotonic() - stale.made < POSTINGS_SECONDS:
+                return None
+            held = self._postings = _Postings(self._sorted, self._rows, len(self._texts))
+        return held
 
     def _containing(self, part: str) -> list[str]:
         """The words that contain ``part`` (one scan of all words joined)."""
